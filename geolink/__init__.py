@@ -13,6 +13,7 @@ from geolink.agglomerations import (
 )
 from geolink.boundaries import prefectures
 from geolink.coords import convert as convert_coords
+from geolink.inequality import DagumResult, dagum_gini
 from geolink.names import to_adcode
 from geolink.spatial import centroids, contiguity, geodesic_distance_km, locate, neighbours, within_km
 
@@ -20,6 +21,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "EIGHT",
+    "DagumResult",
     "agglomeration_groups",
     "agglomeration_outline",
     "agglomerations",
@@ -27,6 +29,7 @@ __all__ = [
     "cities_in",
     "contiguity",
     "convert_coords",
+    "dagum_gini",
     "geodesic_distance_km",
     "locate",
     "neighbours",
