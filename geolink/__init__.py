@@ -12,6 +12,7 @@ from geolink.agglomerations import (
     which_agglomerations,
 )
 from geolink.boundaries import prefectures
+from geolink.convergence import BetaResult, SigmaResult, beta_convergence, sigma_convergence
 from geolink.coords import convert as convert_coords
 from geolink.inequality import DagumResult, dagum_gini
 from geolink.names import to_adcode
@@ -21,6 +22,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "EIGHT",
+    "BetaResult",
+    "SigmaResult",
+    "beta_convergence",
+    "sigma_convergence",
     "DagumResult",
     "agglomeration_groups",
     "agglomeration_outline",

@@ -25,7 +25,6 @@ never an n × n matrix.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -34,27 +33,76 @@ import pandas as pd
 def pair_sum_matrix(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Weighted pair sums between all groups at once, from one sort and prefix sums.
 
-    Returns ``(above, below)``, k × k, with
+    ``y``, ``codes`` (group numbers 0..k−1) and ``w`` have shape ``(n,)`` or
+    ``(B, n)`` (B independent samples, e.g. bootstrap replicates).  Returns
+    ``(above, below)`` of shape ``(k, k)`` or ``(B, k, k)`` with
     ``above[j, h] = Σ_{i∈j} Σ_{r∈h} w_i w_r max(y_i − y_r, 0)`` and
     ``below[j, h] = Σ_{i∈j} Σ_{r∈h} w_i w_r max(y_r − y_i, 0)``, so that
     ``above + below`` holds the sums of ``|y_i − y_r|`` (the diagonal: within
     groups).  The values are sorted once; for each group h, running sums of
     h's weights and weighted values along the sorted order give, at every
     position, the weight and weighted sum of h's values below it; one
-    ``bincount`` per h then sums over the groups j.  Cost O(n log n + k n),
-    memory O(n).  Tied values contribute 0 whichever side they fall on.
+    ``bincount`` per h then sums over the groups j.  Cost O(B (n log n + k n)),
+    memory O(B n).  Tied values contribute 0 whichever side they fall on.
     """
-    order = np.argsort(y, kind="stable")
-    ys, cs, ws = y[order], codes[order], w[order]
-    above = np.empty((k, k))
-    below = np.empty((k, k))
+    y2, c2, w2 = np.atleast_2d(y), np.atleast_2d(codes), np.atleast_2d(w)
+    c2, w2 = np.broadcast_to(c2, y2.shape), np.broadcast_to(w2, y2.shape)
+    B = y2.shape[0]
+    order = np.argsort(y2, axis=1, kind="stable")
+    ys = np.take_along_axis(y2, order, axis=1)
+    cs = np.take_along_axis(c2, order, axis=1)
+    ws = np.take_along_axis(w2, order, axis=1)
+    slot = (cs + k * np.arange(B)[:, None]).ravel()  # (replicate, group j) of every position
+    above = np.empty((B, k, k))
+    below = np.empty((B, k, k))
     for h in range(k):
         wh = np.where(cs == h, ws, 0.0)
-        cw = np.cumsum(wh)  # weight of group h at or below each position
-        cwy = np.cumsum(wh * ys)
-        above[:, h] = np.bincount(cs, weights=ws * (ys * cw - cwy), minlength=k)
-        below[:, h] = np.bincount(cs, weights=ws * ((cwy[-1] - cwy) - ys * (cw[-1] - cw)), minlength=k)
-    return above, below
+        cw = np.cumsum(wh, axis=1)  # weight of group h at or below each position
+        cwy = np.cumsum(wh * ys, axis=1)
+        up = ws * (ys * cw - cwy)
+        down = ws * ((cwy[:, -1:] - cwy) - ys * (cw[:, -1:] - cw))
+        above[:, :, h] = np.bincount(slot, weights=up.ravel(), minlength=B * k).reshape(B, k)
+        below[:, :, h] = np.bincount(slot, weights=down.ravel(), minlength=B * k).reshape(B, k)
+    return (above[0], below[0]) if np.ndim(y) == 1 else (above, below)
+
+
+def _components(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    """Dagum components for B samples at once (arrays of shape (B, …)); see the module docstring."""
+    above, below = pair_sum_matrix(np.atleast_2d(y), codes, w, k)
+    c2, w2 = np.broadcast_to(np.atleast_2d(codes), above.shape[:1] + codes.shape[-1:]), np.atleast_2d(w)
+    w2 = np.broadcast_to(w2, c2.shape)
+    y2 = np.atleast_2d(y)
+    onehot = c2[:, :, None] == np.arange(k)
+    Wj = np.einsum("bn,bnk->bk", w2, onehot)
+    mj = np.einsum("bn,bnk->bk", w2 * y2, onehot) / Wj
+    W = Wj.sum(axis=1)
+    mu = (Wj * mj).sum(axis=1) / W
+    G = (above.sum(axis=(1, 2)) + below.sum(axis=(1, 2))) / (2 * W**2 * mu)
+    pj, sj = Wj / W[:, None], Wj * mj / (W * mu)[:, None]
+    diag = np.diagonal(above, axis1=1, axis2=2) + np.diagonal(below, axis1=1, axis2=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        Gjj = np.where(mj > 0, diag / (2 * Wj**2 * mj), 0.0)
+    j, h = np.triu_indices(k, 1)
+    a, b = above[:, j, h], below[:, j, h]  # a − b = W_j W_h (μ_j − μ_h)
+    WW = Wj[:, j] * Wj[:, h]
+    Gjh = (a + b) / (WW * (mj[:, j] + mj[:, h]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        Djh = np.where(a + b > 0, np.abs(a - b) / (a + b), 0.0)  # the richer group first: D ≥ 0
+    weight = pj[:, j] * sj[:, h] + pj[:, h] * sj[:, j]
+    return {
+        "G": G,
+        "G_w": (Gjj * pj * sj).sum(axis=1),
+        "G_nb": (Gjh * weight * Djh).sum(axis=1),
+        "G_t": (Gjh * weight * (1 - Djh)).sum(axis=1),
+        "Gjj": Gjj,
+        "Wj": Wj,
+        "mj": mj,
+        "mu": mu,
+        "above": a / WW,
+        "below": b / WW,
+        "Gjh": Gjh,
+        "Djh": Djh,
+    }
 
 
 @dataclass
@@ -134,49 +182,49 @@ def _validate(data: pd.DataFrame, value: str, group: str, weights: str | None) -
 def _decompose(y: np.ndarray, g: np.ndarray, w: np.ndarray):
     codes, labels = pd.factorize(g)
     k = len(labels)
-    above, below = pair_sum_matrix(y, codes, w, k)
-    Wj = np.bincount(codes, weights=w, minlength=k)
-    mj = np.bincount(codes, weights=w * y, minlength=k) / Wj
-    W = Wj.sum()
-    mu = np.sum(w * y) / W
-    if mu == 0:
+    if np.sum(w * y) == 0:
         raise ValueError("all values are zero: the Gini coefficient is undefined (mean 0)")
-    G = (above.sum() + below.sum()) / (2 * W**2 * mu)
-    pj, sj = Wj / W, Wj * mj / (W * mu)
-    diag = np.diag(above) + np.diag(below)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        Gjj = np.where(mj > 0, diag / (2 * Wj**2 * mj), 0.0)
-    G_w = float(np.sum(Gjj * pj * sj))
+    c = {key: v[0] for key, v in _components(y, codes, w, k).items()}
+    sizes = np.bincount(codes, minlength=k)
     within = [
-        {"group": labels[j], "n_j": int(n), "weight_j": Wj[j], "mu_j": mj[j], "G_jj": Gjj[j]}
-        for j, n in enumerate(np.bincount(codes, minlength=k))
+        {
+            "group": labels[j],
+            "n_j": int(sizes[j]),
+            "weight_j": c["Wj"][j],
+            "mu_j": c["mj"][j],
+            "G_jj": c["Gjj"][j],
+        }
+        for j in range(k)
     ]
-    between, G_nb, G_t = [], 0.0, 0.0
-    for j, h in combinations(range(k), 2):
-        if mj[j] < mj[h]:
-            j, h = h, j
-        d = above[j, h] / (Wj[j] * Wj[h])
-        p = below[j, h] / (Wj[j] * Wj[h])
-        Gjh = (d + p) / (mj[j] + mj[h])
-        Djh = (d - p) / (d + p) if d + p > 0 else 0.0
-        weight = pj[j] * sj[h] + pj[h] * sj[j]
-        G_nb += Gjh * weight * Djh
-        G_t += Gjh * weight * (1 - Djh)
+    between = []
+    for (j, h), d, p, Gjh, Djh in zip(
+        zip(*np.triu_indices(k, 1), strict=True), c["above"], c["below"], c["Gjh"], c["Djh"], strict=True
+    ):
+        if c["mj"][j] < c["mj"][h]:
+            j, h, d, p = h, j, p, d
         between.append(
             {"group_j": labels[j], "group_h": labels[h], "G_jh": Gjh, "d_jh": d, "p_jh": p, "D_jh": Djh}
         )
-    summary = {
-        "G": G,
-        "G_w": G_w,
-        "G_nb": G_nb,
-        "G_t": G_t,
-        "share_w": 100 * G_w / G if G else np.nan,
-        "share_nb": 100 * G_nb / G if G else np.nan,
-        "share_t": 100 * G_t / G if G else np.nan,
-        "n": int(len(y)),
-        "k": k,
-    }
-    return summary, within, between
+    G = c["G"]
+    summary = {name: c[name] for name in ("G", "G_w", "G_nb", "G_t")}
+    for part, name in (("w", "G_w"), ("nb", "G_nb"), ("t", "G_t")):
+        summary[f"share_{part}"] = 100 * c[name] / G if G else np.nan
+    summary.update(n=int(len(y)), k=k)
+    return summary, within, between, codes, k
+
+
+def _bootstrap(y, codes, w, k, replicates: int, rng: np.random.Generator, level: float) -> dict:
+    """Percentile intervals from resampling units with replacement within each group."""
+    idx = np.empty((replicates, len(y)), dtype=np.intp)
+    for j in range(k):
+        members = np.flatnonzero(codes == j)
+        idx[:, members] = rng.choice(members, size=(replicates, len(members)), replace=True)
+    c = _components(y[idx], codes, w[idx], k)
+    lo, hi = (100 - level) / 2, 100 - (100 - level) / 2
+    out = {}
+    for name in ("G", "G_w", "G_nb", "G_t"):
+        out[f"{name}_lo"], out[f"{name}_hi"] = np.percentile(c[name], [lo, hi])
+    return out, np.percentile(c["Gjj"], [lo, hi], axis=0)
 
 
 def dagum_gini(
@@ -186,6 +234,9 @@ def dagum_gini(
     by: str | None = None,
     weights: str | None = None,
     region: str = "adcode",
+    bootstrap: int = 0,
+    seed: int | None = None,
+    level: float = 95.0,
 ) -> DagumResult:
     """Dagum Gini decomposition of ``value`` by ``group`` (formulas in the module docstring).
 
@@ -198,6 +249,11 @@ def dagum_gini(
         ``group``), merged on ``region``.
     by : optional column (e.g. ``'year'``): one decomposition per value.
     weights : optional column of positive weights (e.g. population).
+    bootstrap : number of bootstrap replicates (0: none).  Units are resampled
+        with replacement within each group (group sizes fixed), all replicates
+        computed at once (vectorised); ``summary`` gains ``G_lo, G_hi, G_w_lo,
+        …`` and ``within`` gains ``G_jj_lo, G_jj_hi``: percentile intervals at
+        ``level`` %.  ``seed`` makes them reproducible.
 
     Raises ``ValueError`` naming the rows with a missing, non-numeric or
     negative value, a missing group or a non-positive weight, and when all
@@ -215,23 +271,28 @@ def dagum_gini(
     else:
         notes = []
     _validate(data, value, group, weights)
-    key = by or "_all"
-    frame = data.assign(_all=0) if by is None else data
+    rng = np.random.default_rng(seed)
+    parts = [(None, data)] if by is None else data.groupby(by, sort=True)
+    tag = (lambda at: {}) if by is None else (lambda at: {by: at})
     summaries, withins, betweens = [], [], []
-    for level, part in frame.groupby(key, sort=True):
+    for at, part in parts:
         y = pd.to_numeric(part[value]).to_numpy(float)
         g = part[group].to_numpy()
         w = np.ones_like(y) if weights is None else pd.to_numeric(part[weights]).to_numpy(float)
-        summary, within, between = _decompose(y, g, w)
-        summaries.append({key: level, **summary})
-        withins += [{key: level, **r} for r in within]
-        betweens += [{key: level, **r} for r in between]
-    between_cols = [key, "group_j", "group_h", "G_jh", "d_jh", "p_jh", "D_jh"]
-    drop = [] if by else ["_all"]
+        summary, within, between, codes, k = _decompose(y, g, w)
+        if bootstrap:
+            intervals, gjj = _bootstrap(y, codes, w, k, bootstrap, rng, level)
+            summary.update(intervals)
+            for j, row in enumerate(within):
+                row["G_jj_lo"], row["G_jj_hi"] = gjj[0, j], gjj[1, j]
+        summaries.append({**tag(at), **summary})
+        withins += [{**tag(at), **r} for r in within]
+        betweens += [{**tag(at), **r} for r in between]
+    between_cols = [*tag(None), "group_j", "group_h", "G_jh", "d_jh", "p_jh", "D_jh"]
     return DagumResult(
-        summary=pd.DataFrame(summaries).drop(columns=drop),
-        within=pd.DataFrame(withins).drop(columns=drop),
-        between=pd.DataFrame(betweens, columns=between_cols).drop(columns=drop),
+        summary=pd.DataFrame(summaries),
+        within=pd.DataFrame(withins),
+        between=pd.DataFrame(betweens, columns=between_cols),
         by=by,
         notes=notes,
     )

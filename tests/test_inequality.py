@@ -215,3 +215,34 @@ def test_census_urbanisation_by_agglomeration(census_city):
     assert 0.05 < s.loc[2020, "G"] < s.loc[2010, "G"] < 0.3
     weighted = dagum_gini(long, "urban_rate", groups, by="year", weights="pop").summary.set_index("year")
     assert (weighted["G"] - weighted[["G_w", "G_nb", "G_t"]].sum(axis=1)).abs().max() < 1e-12
+
+
+def test_bootstrap_intervals():
+    y, g = random_case(11, 4, [15, 20, 12, 30])
+    data = pd.DataFrame({"y": y, "g": g})
+    a = dagum_gini(data, "y", "g", bootstrap=300, seed=1)
+    b = dagum_gini(data, "y", "g", bootstrap=300, seed=1)
+    pd.testing.assert_frame_equal(a.summary, b.summary)  # reproducible
+    s = a.summary.iloc[0]
+    for name in ("G", "G_w", "G_nb", "G_t"):
+        assert s[f"{name}_lo"] < s[f"{name}_hi"]
+        assert s[f"{name}_lo"] - 0.05 < s[name] < s[f"{name}_hi"] + 0.05
+    assert (a.within["G_jj_lo"] <= a.within["G_jj_hi"]).all()
+    # no spread inside groups: every replicate equals the sample, the interval collapses
+    flat = pd.DataFrame({"y": [1.0] * 4 + [3.0] * 6, "g": ["a"] * 4 + ["b"] * 6})
+    f = dagum_gini(flat, "y", "g", bootstrap=50, seed=0).summary.iloc[0]
+    assert f["G_lo"] == pytest.approx(f["G"]) and f["G_hi"] == pytest.approx(f["G"])
+
+
+def test_vectorised_components_match_one_by_one():
+    from geolink.inequality import _components
+
+    rng = np.random.default_rng(5)
+    codes = np.repeat([0, 1, 2], [5, 7, 4])
+    ys = rng.lognormal(size=(6, 16))
+    ws = rng.uniform(1, 3, size=(6, 16))
+    together = _components(ys, codes, ws, 3)
+    for b in range(6):
+        alone = _components(ys[b], codes, ws[b], 3)
+        for name in ("G", "G_w", "G_nb", "G_t", "Gjj", "Gjh"):
+            assert together[name][b] == pytest.approx(alone[name][0], abs=1e-13)
