@@ -12,16 +12,27 @@ from geolink.agglomerations import (
     which_agglomerations,
 )
 from geolink.boundaries import prefectures
+from geolink.classify import Classes, classify
 from geolink.convergence import BetaResult, SigmaResult, beta_convergence, sigma_convergence
 from geolink.coords import convert as convert_coords
+from geolink.gpkg import Style, to_gpkg
 from geolink.inequality import DagumResult, dagum_gini
-from geolink.names import to_adcode
+from geolink.join import JoinReport, join, read_table
+from geolink.names import resolve_names, to_adcode
 from geolink.spatial import centroids, contiguity, geodesic_distance_km, locate, neighbours, within_km
 
 __version__ = "0.1.0"
 
 __all__ = [
     "EIGHT",
+    "Classes",
+    "Style",
+    "classify",
+    "to_gpkg",
+    "JoinReport",
+    "join",
+    "read_table",
+    "resolve_names",
     "BetaResult",
     "SigmaResult",
     "beta_convergence",

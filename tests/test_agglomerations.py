@@ -147,7 +147,7 @@ def test_user_grouping_works_like_an_agglomeration(east_west):
 def test_user_grouping_errors():
     with pytest.raises(ValueError, match=r"\['gba'\] already exist"):
         geolink.register_grouping("bad", {"广州": "gba"})
-    with pytest.raises(KeyError, match="unknown prefecture-level unit 'Atlantis'"):
+    with pytest.raises(KeyError, match="'Atlantis' is not a current prefecture-level unit: no such unit"):
         geolink.register_grouping("bad", {"Atlantis": "x"})
     with pytest.raises(KeyError, match="lacks column"):
         geolink.register_grouping("bad", pd.DataFrame({"city": ["广州"]}))

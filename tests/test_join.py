@@ -1,0 +1,136 @@
+import warnings
+
+import pandas as pd
+import pytest
+from conftest import SHARED
+
+import geolink
+
+COUNTY_2010 = SHARED / "census" / "census_county_2010_v1.xlsx"
+COUNTY_2020 = SHARED / "census" / "census_county_2020_v1.xlsx"
+
+
+def _quiet_join(*args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return geolink.join(*args, **kwargs)
+
+
+def test_census_city_table_joins_by_code_and_by_name(census_city, tmp_path):
+    from conftest import CENSUS_CITY
+
+    by_code = geolink.join(CENSUS_CITY)  # key column detected: city_code
+    report = by_code.attrs["join_report"]
+    assert report.key == "city_code"
+    assert report.rows["outcome"].value_counts().to_dict() == {"joined": 369}
+    assert report.without_data["adcode"].tolist() == ["710000"]  # Taiwan
+    assert by_code.loc["441900", "popu_2020"] == 10_466_625  # Dongguan, 7th census
+    assert by_code.crs.to_epsg() == 4326 and len(by_code) == 370
+
+    by_name = geolink.join(census_city.drop(columns=["city_code"]), on="city")
+    assert len(by_name.attrs["join_report"].matched) == 369
+    assert (by_name["popu_2020"].fillna(-1) == by_code["popu_2020"].astype(float).fillna(-1)).all()
+    inner = geolink.join(census_city, on="city", how="inner")
+    assert len(inner) == 369 and "710000" not in inner.index
+
+
+def test_gbk_csv_with_subtotals_and_unmatched(tmp_path):
+    path = tmp_path / "gdp_gbk.csv"
+    text = "地区,GDP（亿元）\n全省,129118\n广州市,28839\n深 圳,32387\n东筦,11200\n珠海,4045\n"
+    path.write_bytes(text.encode("gbk"))
+    with pytest.warns(UserWarning, match="1 of 5 rows not joined"):
+        gdf = geolink.join(path)
+    report = gdf.attrs["join_report"]
+    assert report.key == "地区"
+    assert report.rows["outcome"].tolist() == ["subtotal", "joined", "joined", "unmatched", "joined"]
+    assert "东莞" in report.unmatched["note"].iloc[0]
+    assert gdf.loc["440300", "GDP（亿元）"] == 32387 and pd.isna(gdf.loc["441900", "GDP（亿元）"])
+    assert "441900" in set(report.without_data["adcode"])  # reported, not silently empty
+    assert "row 3 '东筦'" in str(report)
+    with pytest.raises(ValueError, match=r"1 row\(s\) not joined \(strict=True\): row 3 '东筦'"):
+        geolink.join(path, strict=True)
+
+
+def test_utf8_bom_and_long_layout(tmp_path):
+    path = tmp_path / "long.csv"
+    rows = [
+        "city,year,indicator,value",
+        "广州,2019,gdp,23629",
+        "广州,2020,gdp,25019",
+        "深圳,2019,gdp,26927",
+        "深圳,2020,gdp,27670",
+        "广州,2020,pop,1874",
+    ]
+    path.write_text("\n".join(rows), encoding="utf-8-sig")
+    gdf = _quiet_join(path, on="city", long={"indicator": "indicator", "value": "value", "year": "year"})
+    assert gdf.loc["440100", ["gdp_2019", "gdp_2020", "pop_2020"]].tolist() == [23629, 25019, 1874]
+    assert pd.isna(gdf.loc["440300", "pop_2020"])
+    assert gdf.attrs["join_report"].layout == "long"
+
+
+def test_excel_with_title_row(tmp_path):
+    path = tmp_path / "yearbook.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame(
+            [
+                ["表 3-1 各市地区生产总值（2020年）", None],
+                ["地区", "地区生产总值\n（亿元）"],
+                ["广州市", 25019.11],
+                ["东莞市", 9650.19],
+                ["合计", 34669.3],
+            ]
+        ).to_excel(writer, header=False, index=False)
+    table = geolink.read_table(path)
+    assert list(table.columns) == ["地区", "地区生产总值（亿元）"]
+    gdf = geolink.join(path)
+    assert gdf.loc["441900", "地区生产总值（亿元）"] == pytest.approx(9650.19)
+    assert gdf.attrs["join_report"].subtotals["input"].tolist() == ["合计"]
+
+
+def test_duplicates_error_or_aggregate():
+    table = pd.DataFrame({"city": ["广州", "广州市", "深圳"], "firms": [10, 5, 7]})
+    with pytest.raises(ValueError, match=r"440100 广州市: rows \[0, 1\] \(广州, 广州市\).*agg="):
+        geolink.join(table)
+    summed = _quiet_join(table, agg="sum")
+    assert summed.loc["440100", "firms"] == 15 and summed["firms"].dtype == "Int64"
+    outcome = summed.attrs["join_report"].rows["outcome"].tolist()
+    assert outcome == ["aggregated", "aggregated", "joined"]
+
+
+def test_no_key_column():
+    with pytest.raises(ValueError, match="no column names prefecture-level units; pass on="):
+        geolink.join(pd.DataFrame({"a": [1.5, 2.5], "b": ["x", "y"]}))
+    with pytest.raises(KeyError, match="column 'city' not in table"):
+        geolink.join(pd.DataFrame({"name": ["广州"]}), on="city")
+
+
+@pytest.mark.skipif(not COUNTY_2010.exists(), reason="../shared/data/census is absent")
+def test_census_county_sheet_2010_by_name():
+    gdf = _quiet_join(COUNTY_2010, on="地区", year=2010)
+    report = gdf.attrs["join_report"]
+    assert len(report.rows) == len(geolink.read_table(COUNTY_2010))  # every row accounted for
+    counts = report.rows["outcome"].value_counts()
+    assert counts["joined"] >= 355 and counts["subtotal"] > 30
+    rows = report.rows.set_index("input")
+    assert rows.loc["毕节地区", "adcode"] == "520500"  # the prefecture in 2010
+    assert "七星关区" in rows.loc["  毕节市", "note"]  # the county-level city in 2010
+    assert rows.loc["巢湖市", "status"] == "historical" and pd.isna(rows.loc["巢湖市", "adcode"])
+    assert rows.loc["  昆山市", "note"].startswith("county-level unit 昆山市")
+    assert (
+        gdf.loc["441900", "合计"] == 8_220_207
+    )  # Dongguan, 6th census yearbook sheet (the city table agrees)
+
+
+@pytest.mark.skipif(not COUNTY_2020.exists(), reason="../shared/data/census is absent")
+def test_census_county_sheet_2020_by_code():
+    table = geolink.read_table(COUNTY_2020)
+    # the municipalities have a province-level total row (110000) and a 市辖区 row (110100): named, not guessed
+    with pytest.raises(ValueError, match=r"110100 北京市: rows \[1, 2\] \(110000, 110100\)"):
+        geolink.join(table, on="区划代码")
+    codes = table["区划代码"].astype("Int64").astype(str)
+    prefecture_rows = table[codes.str.endswith("00") & ~codes.str.endswith("0000")]
+    gdf = _quiet_join(prefecture_rows, on="区划代码")
+    report = gdf.attrs["join_report"]
+    assert report.rows["outcome"].value_counts().to_dict() == {"joined": 337, "subtotal": 1}
+    assert report.subtotals["input"].tolist() == [500200]  # Chongqing's 县 (counties) subtotal
+    assert gdf.loc["441900", "人口数_合计"] == 10_466_625
