@@ -1,5 +1,12 @@
-"""geolink: city-level indices of China on prefecture boundaries, by urban agglomeration."""
+"""geolink: city-level indices of China on prefecture boundaries, by urban agglomeration.
 
+The core (boundaries, registry, names, join, metrics) is imported eagerly; the
+modules that need matplotlib, folium or statsmodels load on first use.
+"""
+
+import importlib
+
+from geolink import datasets
 from geolink.agglomerations import (
     EIGHT,
     agglomeration_groups,
@@ -11,49 +18,102 @@ from geolink.agglomerations import (
     unregister_grouping,
     which_agglomerations,
 )
-from geolink.boundaries import prefectures
-from geolink.classify import Classes, classify
-from geolink.convergence import BetaResult, SigmaResult, beta_convergence, sigma_convergence
+from geolink.boundaries import maritime_line, prefectures
 from geolink.coords import convert as convert_coords
 from geolink.gpkg import Style, to_gpkg
 from geolink.inequality import DagumResult, dagum_gini
 from geolink.join import JoinReport, join, read_table
 from geolink.names import resolve_names, to_adcode
 from geolink.spatial import centroids, contiguity, geodesic_distance_km, locate, neighbours, within_km
+from geolink.structure import (
+    classify_lq_change,
+    coagglomeration_index,
+    krugman_index,
+    linkage_index,
+    location_quotient,
+    lq_change,
+    lq_ratio,
+    similarity_index,
+)
 
 __version__ = "0.1.0"
 
+# name → module, imported on first access (keeps `import geolink` light)
+_LAZY = {
+    "Classes": "geolink.classes",
+    "classify": "geolink.classes",
+    "BetaResult": "geolink.convergence",
+    "SigmaResult": "geolink.convergence",
+    "beta_convergence": "geolink.convergence",
+    "sigma_convergence": "geolink.convergence",
+    "DecayResult": "geolink.decay",
+    "distance_decay": "geolink.decay",
+    "agglomeration_map": "geolink.maps",
+    "choropleth": "geolink.maps",
+    "map_distance_decay": "geolink.maps",
+    "plot_distance_decay": "geolink.maps",
+    "plot_lq_comparison": "geolink.maps",
+    "web_map": "geolink.webmap",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'geolink' has no attribute {name!r}")
+
+
 __all__ = [
-    "EIGHT",
-    "Classes",
-    "Style",
-    "classify",
-    "to_gpkg",
-    "JoinReport",
-    "join",
-    "read_table",
-    "resolve_names",
     "BetaResult",
-    "SigmaResult",
-    "beta_convergence",
-    "sigma_convergence",
+    "Classes",
     "DagumResult",
+    "DecayResult",
+    "EIGHT",
+    "JoinReport",
+    "SigmaResult",
+    "Style",
     "agglomeration_groups",
+    "agglomeration_map",
     "agglomeration_outline",
     "agglomerations",
+    "beta_convergence",
     "centroids",
+    "choropleth",
     "cities_in",
+    "classify",
+    "classify_lq_change",
+    "coagglomeration_index",
     "contiguity",
     "convert_coords",
     "dagum_gini",
+    "datasets",
+    "distance_decay",
     "geodesic_distance_km",
+    "join",
+    "krugman_index",
+    "linkage_index",
     "locate",
+    "location_quotient",
+    "lq_change",
+    "lq_ratio",
+    "map_distance_decay",
+    "maritime_line",
     "neighbours",
+    "plot_distance_decay",
+    "plot_lq_comparison",
     "prefectures",
+    "read_table",
     "register_grouping",
     "resolve_id",
+    "resolve_names",
+    "sigma_convergence",
+    "similarity_index",
     "to_adcode",
+    "to_gpkg",
     "unregister_grouping",
+    "web_map",
     "which_agglomerations",
     "within_km",
 ]

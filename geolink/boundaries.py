@@ -57,6 +57,19 @@ def _full_resolution_file(display: gpd.GeoDataFrame):
     return path
 
 
+@functools.cache
+def _maritime() -> gpd.GeoDataFrame:
+    return pyogrio.read_dataframe(bundled("boundaries") / "maritime.geojson")
+
+
+def maritime_line() -> gpd.GeoDataFrame:
+    """The South China Sea maritime boundary line (10 dashes) of the boundary source, WGS 84.
+
+    National maps of China show it, usually in a 南海诸岛 inset (see :func:`geolink.choropleth`).
+    """
+    return _maritime().copy()
+
+
 def prefectures(resolution: str = "display") -> gpd.GeoDataFrame:
     """Every prefecture-level unit of China plus Hong Kong, Macao and Taiwan.
 

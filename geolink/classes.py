@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -46,21 +45,35 @@ class Classes:
         return np.where(np.isnan(v), -1, idx)
 
 
+def format_number(v: float) -> str:
+    """Compact legend number: thousands separators for large values, 2–3 significant decimals for small."""
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 10:
+        return f"{v:.1f}"
+    if a >= 1:
+        return f"{v:.2f}"
+    return f"{v:.3g}"
+
+
 def classify(
     values,
     scheme: str = "quantiles",
     k: int = 5,
     breaks=None,
     cmap: str = "YlOrRd",
-    fmt: str = "{:,.4g}",
+    fmt: str | None = None,
 ) -> Classes:
     """Class breaks of ``values`` with mapclassify.
 
     ``scheme``: ``'quantiles'``, ``'natural_breaks'`` (Fisher–Jenks),
     ``'equal_interval'`` or ``'user'`` with ``breaks`` (upper bounds; the
     maximum is added when it exceeds the last break).  Missing values are
-    counted in ``missing`` and get no class.
+    counted in ``missing`` and get no class.  ``fmt`` (e.g. ``'{:.1%}'``)
+    formats the legend numbers; the default is :func:`format_number`.
     """
+    import mapclassify
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
@@ -83,6 +96,7 @@ def classify(
     lower = (float(present.min()),) + upper[:-1]
     ramp = colormaps[cmap].resampled(len(upper))
     colors = tuple(to_hex(ramp(i)) for i in range(len(upper)))
-    labels = tuple(f"{fmt.format(lo)} – {fmt.format(up)}" for lo, up in zip(lower, upper, strict=True))
+    show = fmt.format if fmt else format_number
+    labels = tuple(f"{show(lo)} – {show(up)}" for lo, up in zip(lower, upper, strict=True))
     counts = tuple(int(c) for c in mc.counts)
     return Classes(scheme, lower, upper, colors, labels, counts, int(v.isna().sum()))

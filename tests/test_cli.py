@@ -1,0 +1,145 @@
+import subprocess
+import sys
+
+import pandas as pd
+import pyogrio
+import pytest
+from conftest import CENSUS_CITY
+
+from geolink._paths import bundled
+from geolink.cli import main
+
+needs_census = pytest.mark.skipif(not CENSUS_CITY.exists(), reason="../shared/data/census is absent")
+
+
+def test_entry_point_help_and_summary():
+    out = subprocess.run(
+        [sys.executable, "-m", "geolink.cli", "summary"], capture_output=True, text=True, check=True
+    )
+    assert "370 prefecture-level units" in out.stdout and "gba" in out.stdout
+    helped = subprocess.run(
+        [sys.executable, "-m", "geolink.cli", "map", "--help"], capture_output=True, text=True
+    )
+    assert helped.returncode == 0 and "--column" in helped.stdout
+
+
+@needs_census
+def test_join_census_table_to_gpkg(tmp_path, capsys):
+    out = tmp_path / "census.gpkg"
+    assert main(["join", str(CENSUS_CITY), "-o", str(out)]) == 0
+    assert "369 joined" in capsys.readouterr().err
+    layers = dict(pyogrio.list_layers(out))
+    assert layers["prefectures"] == "MultiPolygon" and layers["join_report"] is None
+    assert len(pyogrio.read_dataframe(out, layer="prefectures", read_geometry=False)) == 370
+
+
+@needs_census
+def test_map_png_and_html(tmp_path):
+    assert (
+        main(
+            [
+                "map",
+                str(CENSUS_CITY),
+                "--column",
+                "popu_2020",
+                "-o",
+                str(tmp_path / "m.png"),
+                "--agglomeration",
+                "gba",
+                "--labels",
+                "--dpi",
+                "60",
+            ]
+        )
+        == 0
+    )
+    assert (tmp_path / "m.png").stat().st_size > 10_000
+    assert main(["map", str(CENSUS_CITY), "--column", "popu_2020", "-o", str(tmp_path / "m.html")]) == 0
+    assert "leaflet" in (tmp_path / "m.html").read_text(encoding="utf-8").lower()
+
+
+def test_errors_are_one_line_and_exit_2(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1.5,x\n2.5,y\n", encoding="utf-8")
+    assert main(["join", str(bad), "-o", str(tmp_path / "x.gpkg")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "geolink join: error: no column names prefecture-level units; pass on= (columns: ['a', 'b'])"
+    ]
+    assert main(["map", str(tmp_path / "missing.csv"), "--column", "x", "-o", "x.png"]) == 2
+    assert "no such table" in capsys.readouterr().err
+    strict = tmp_path / "strict.csv"
+    strict.write_text("city,v\n广州,1\n东筦,2\n", encoding="utf-8")
+    assert main(["join", str(strict), "--strict", "-o", str(tmp_path / "s.gpkg")]) == 2
+    assert "row 1 '东筦'" in capsys.readouterr().err
+
+
+def test_gini_with_agglomeration_grouping(tmp_path, capsys):
+    table = tmp_path / "values.csv"
+    rows = [
+        ("440100", 1.0),
+        ("440300", 3.0),
+        ("441900", 2.0),
+        ("310100", 5.0),
+        ("320500", 4.0),
+        ("330100", 6.0),
+    ]
+    pd.DataFrame(rows, columns=["adcode", "v"]).to_csv(table, index=False)
+    assert main(["gini", str(table), "--value", "v", "--group", "eight", "-o", str(tmp_path / "g.gpkg")]) == 0
+    out = capsys.readouterr()
+    assert "G_w" in out.out and "k" in out.out
+    summary = pyogrio.read_dataframe(tmp_path / "g.gpkg", layer="dagum_summary")
+    assert summary["g"].item() == pytest.approx(
+        sum(abs(a - b) for _, a in rows for _, b in rows) / (2 * 36 * 3.5)
+    )
+
+
+def test_decay_command(tmp_path, capsys):
+    towns = bundled("data") / "dongguan_towns.csv"
+    assert (
+        main(
+            [
+                "decay",
+                str(towns),
+                "--target",
+                "深圳市",
+                "--indicator",
+                "pop_2020",
+                "-o",
+                str(tmp_path / "d.png"),
+            ]
+        )
+        == 0
+    )
+    assert "-0.63" in capsys.readouterr().out and (tmp_path / "d.png").exists()
+
+
+def test_export(tmp_path):
+    out = tmp_path / "aggl.gpkg"
+    assert main(["export", "-o", str(out), "--agglomerations", "gba", "yrd"]) == 0
+    outlines = pyogrio.read_dataframe(out, layer="agglomerations")
+    assert outlines["agglomeration_id"].tolist() == ["gba", "yrd"]
+
+
+def test_demo_writes_every_output(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    expected = {
+        "gba_membership.png",
+        "agglomerations_eight.png",
+        "coagglomeration_2004.png",
+        "coagglomeration_2018.png",
+        "within_gini.png",
+        "gz_sz_lq.png",
+        "dongguan_decay.png",
+        "dongguan_decay_map.png",
+        "coagglomeration_2018.html",
+        "geolink_demo.gpkg",
+        "index.html",
+    }
+    assert expected <= {p.name for p in tmp_path.iterdir()}
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert all(name in index for name in expected - {"index.html"})
+    assert "Krugman index of the 2022 three-sector structures of Guangzhou and Shenzhen: 0.21" in index
+    layers = dict(pyogrio.list_layers(tmp_path / "geolink_demo.gpkg"))
+    assert layers["agglomerations"] == "MultiPolygon" and layers["dongguan_towns"] == "Point"
+    assert "[" in capsys.readouterr().out  # progress lines

@@ -1,0 +1,156 @@
+import shutil
+import subprocess
+import warnings
+
+import matplotlib.image as mpimg
+import numpy as np
+import pandas as pd
+import pytest
+
+import geolink
+from geolink.fonts import cjk_font
+
+
+@pytest.fixture(scope="module")
+def gba():
+    units = geolink.cities_in("gba")
+    units["value"] = np.arange(len(units), dtype=float)
+    units.loc["820000", "value"] = np.nan
+    return units
+
+
+def test_a_cjk_font_is_used_and_no_glyph_is_missing(tmp_path, gba):
+    assert cjk_font() is not None, "no CJK font installed (CI installs fonts-wqy-microhei)"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = geolink.choropleth(gba, "value", title="粤港澳大湾区 城镇化率", source="数据来源：统计年鉴")
+        fig.savefig(tmp_path / "map.png", dpi=60)
+    assert not [w for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
+
+
+def test_choropleth_classes_legend_and_pixels(tmp_path, gba):
+    classes = geolink.classify(gba["value"], "equal_interval", 3)
+    fig = geolink.choropleth(gba, "value", classes=classes, units="%", labels="name_short", outlines="gba")
+    legend = fig.axes[0].get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts[:3] == [f"{lab}  ({n})" for lab, n in zip(classes.labels, classes.counts, strict=True)]
+    assert texts[3] == "无数据 no data  (1)" and legend.get_title().get_text() == "value (%)"
+    fig.savefig(tmp_path / "map.png", dpi=60)
+    img = (mpimg.imread(tmp_path / "map.png")[..., :3] * 255).round().astype(int)
+    present = {tuple(c) for c in img.reshape(-1, 3)}
+    for color in classes.colors:  # every class colour is actually drawn
+        rgb = tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
+        assert any(max(abs(a - b) for a, b in zip(rgb, p, strict=True)) <= 2 for p in present)
+    with pytest.raises(KeyError, match="column 'gdp' not in the data"):
+        geolink.choropleth(gba, "gdp")
+
+
+def test_national_map_gets_a_south_china_sea_inset():
+    units = geolink.prefectures().assign(v=lambda d: d["area_km2"])
+    fig = geolink.choropleth(units, "v", k=4)
+    assert len(fig.axes[0].child_axes) == 1
+    minx, maxx = fig.axes[0].get_xlim()
+    regional = geolink.choropleth(units.loc[geolink.cities_in("gba").index], "v", k=3)
+    assert regional.axes[0].child_axes == []
+    assert maxx - minx > 10 * np.diff(regional.axes[0].get_xlim())[0]  # extent fits what is shown
+
+
+def test_membership_map_names_overlaps():
+    fig = geolink.agglomeration_map("eight", overlap="first")
+    note = " ".join(t.get_text() for t in fig.texts)
+    assert "运城市: cp (full)/gzp (partial) → cp" in note
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()][0] == "京津冀 bth (13)"
+
+
+def test_distance_decay_plots():
+    towns = geolink.datasets.load("dongguan_towns").dropna(subset=["lon"])
+    res = geolink.distance_decay(towns, "深圳市", "pop_2020")
+    fig = geolink.plot_distance_decay(res)
+    assert "Pearson r = -0.63" in fig.axes[0].get_title()
+    assert len(fig.axes[0].lines) == 3
+    fig2 = geolink.map_distance_decay(res, rings_km=(10, 20))
+    assert "rings: 10, 20 km" in [t.get_text() for t in fig2.axes[0].get_legend().get_texts()][-1]
+
+
+# --- web maps -------------------------------------------------------------------------------------
+
+
+def test_self_contained_web_map_has_no_external_assets(tmp_path, gba):
+    path = tmp_path / "map.html"
+    geolink.web_map(gba, "value", outlines="gba").save(str(path))
+    text = path.read_text(encoding="utf-8")
+    assert '<script src="http' not in text and '<link rel="stylesheet" href="http' not in text
+    assert "cdn.jsdelivr" not in text and "code.jquery" not in text
+    assert "Leaflet 1.9.4" in text or "1.9.4" in text  # inlined from django-js-lib-leaflet
+    assert "无数据 no data (1)" in text and "agglomerations" in text
+
+
+def test_asset_base_url_and_amap_shift(gba):
+    m = geolink.web_map(
+        gba, "value", asset_base_url="https://intranet.example/leaflet/", self_contained=False
+    )
+    html = m.get_root().render()
+    assert '<script src="https://intranet.example/leaflet/leaflet.js">' in html
+    shifted = geolink.web_map(gba, "value", tiles="amap").get_root().render()
+    plain = geolink.web_map(gba, "value").get_root().render()
+    assert "autonavi" in shifted and shifted != plain  # GeoJSON moved to GCJ-02 (~500 m)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (.ci/run installs it)")
+def test_web_map_renders_offline_in_chromium(tmp_path, gba):
+    classes = geolink.classify(gba["value"], "quantiles", 4)
+    html = tmp_path / "map.html"
+    geolink.web_map(gba, "value", classes=classes).save(str(html))
+    shot = tmp_path / "shot.png"
+    proc = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=900,700",
+            "--virtual-time-budget=4000",
+            f"--screenshot={shot}",
+            html.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shot.exists(), proc.stderr[-2000:]
+    console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+    assert not [line for line in console if "rror" in line or "Uncaught" in line], console
+    img = (mpimg.imread(shot)[..., :3] * 255).round().astype(int)
+    present = {tuple(c) for c in img.reshape(-1, 3)}
+    assert len(present) > 50  # not blank
+    drawn = 0
+    for color in classes.colors:  # polygons are filled with the class colours (opacity 0.85 on white)
+        rgb = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)])
+        blended = np.round(0.85 * rgb + 0.15 * 255)
+        drawn += any(np.abs(blended - np.array(p)).max() <= 3 for p in present)
+    assert drawn >= 3
+
+
+def test_classify_schemes():
+    v = pd.Series([1.0, 2.0, 3.0, 10.0, 50.0, np.nan])
+    q = geolink.classify(v, "quantiles", 2)
+    assert q.k == 2 and q.missing == 1 and sum(q.counts) == 5
+    u = geolink.classify(v, "user", breaks=[5, 20])
+    assert u.upper == (5.0, 20.0, 50.0) and u.counts == (3, 1, 1)
+    assert u.assign([4, 5, 6, None]).tolist() == [0, 0, 1, -1]
+    nb = geolink.classify(v, "natural_breaks", 3)
+    assert nb.upper[-1] == 50.0 and nb.counts[-1] == 1
+    with pytest.raises(ValueError, match="scheme must be one of"):
+        geolink.classify(v, "jenks_caspall")
