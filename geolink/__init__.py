@@ -18,7 +18,7 @@ from geolink.agglomerations import (
     unregister_grouping,
     which_agglomerations,
 )
-from geolink.boundaries import maritime_line, prefectures
+from geolink.boundaries import maritime_line, prefectures, provinces
 from geolink.coords import convert as convert_coords
 from geolink.gpkg import Style, to_gpkg
 from geolink.inequality import DagumResult, dagum_gini
@@ -104,6 +104,7 @@ __all__ = [
     "plot_distance_decay",
     "plot_lq_comparison",
     "prefectures",
+    "provinces",
     "read_table",
     "register_grouping",
     "resolve_id",

@@ -8,6 +8,7 @@ import uuid
 
 import geopandas as gpd
 import pyogrio
+import shapely
 
 from geolink._paths import bundled, cache_dir
 
@@ -55,6 +56,25 @@ def _full_resolution_file(display: gpd.GeoDataFrame):
         finally:
             tmp.unlink(missing_ok=True)
     return path
+
+
+@functools.cache
+def _provinces(resolution: str) -> gpd.GeoDataFrame:
+    units = _load(resolution)
+    rows = [
+        {
+            "province_adcode": code,
+            "province": part["province"].iloc[0],
+            "geometry": shapely.coverage_union_all(part.geometry.values),
+        }
+        for code, part in units.groupby("province_adcode", sort=True)
+    ]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=units.crs)
+
+
+def provinces(resolution: str = "display") -> gpd.GeoDataFrame:
+    """Province-level outlines (34 rows incl. HK, Macao, Taiwan): the union of their prefecture-level units."""
+    return _provinces(_check_resolution(resolution)).copy()
 
 
 @functools.cache

@@ -94,8 +94,9 @@ def classify(
         mc = getattr(mapclassify, SCHEMES[scheme])(present, k=min(k, len(np.unique(present))))
     upper = tuple(float(b) for b in mc.bins)
     lower = (float(present.min()),) + upper[:-1]
-    ramp = colormaps[cmap].resampled(len(upper))
-    colors = tuple(to_hex(ramp(i)) for i in range(len(upper)))
+    # sample the colour map from 15 % so the lowest class stays visible on white
+    positions = np.linspace(0.15, 1.0, len(upper)) if len(upper) > 1 else [0.6]
+    colors = tuple(to_hex(colormaps[cmap](p)) for p in positions)
     show = fmt.format if fmt else format_number
     labels = tuple(f"{show(lo)} – {show(up)}" for lo, up in zip(lower, upper, strict=True))
     counts = tuple(int(c) for c in mc.counts)

@@ -162,6 +162,7 @@ def run(out: Path, progress: Callable[[str], None] = print) -> Path:
         classes=classes,
         title="协同集聚指数 2018",
         tooltip=("agglomeration_zh", "agglomeration_en"),
+        context=geolink.provinces(),
     )
     web.save(str(out / "coagglomeration_2018.html"))
     items.append(

@@ -25,10 +25,12 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geolink.agglomerations import agglomeration_outline
 from geolink.classes import Classes, classify, format_number
 from geolink.coords import convert_geometry
+from geolink.maps import local_crs
 
 AMAP_TILES = (
     "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
@@ -57,6 +59,20 @@ def _inline_assets() -> str:
     css = re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
     js = (root / "leaflet.js").read_text(encoding="utf-8")
     return f"<style>{css}</style>\n<script>{js}</script>"
+
+
+def _lighten(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    """Coverage-preserving simplification for the browser (shared borders stay shared)."""
+    if tolerance_m <= 0 or not gdf.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        return gdf
+    crs = local_crs(gdf)
+    geoms = gdf.geometry.to_crs(crs).values
+    simple = (
+        shapely.coverage_simplify(geoms, tolerance_m)
+        if shapely.coverage_is_valid(geoms)
+        else (shapely.simplify(geoms, tolerance_m, preserve_topology=True))
+    )
+    return gdf.set_geometry(gpd.GeoSeries(simple, crs=crs).to_crs("EPSG:4326").values)
 
 
 def _legend(classes: Classes, title: str) -> str:
@@ -92,6 +108,8 @@ def web_map(
     self_contained: bool = True,
     asset_base_url: str | None = None,
     tiles: str | None = None,
+    context: gpd.GeoDataFrame | None = None,
+    simplify: float | None = None,
 ) -> folium.Map:
     """Interactive choropleth (folium.Map) with tooltips, agglomeration outlines and a layer control.
 
@@ -102,6 +120,9 @@ def web_map(
     tooltip : columns shown on hover besides the value and its rank (1 = highest).
     self_contained : inline Leaflet; no external request (default).
     asset_base_url : load ``leaflet.js``/``leaflet.css`` from this URL instead (overrides self_contained).
+    context : polygons drawn underneath in light grey for orientation (e.g. :func:`geolink.provinces`).
+    simplify : tolerance in metres for lighter HTML (coverage-preserving); default: 1/2000 of the
+        extent's diagonal (≈ 2.5 km for China, ≈ 150 m for the GBA); 0 keeps the geometry as is.
     tiles : None (no basemap), a folium tile name (``'OpenStreetMap'``, …; WGS 84 data as is), or
         ``'amap'`` (Gaode, GCJ-02: data are shifted to GCJ-02 to line up).
     """
@@ -110,6 +131,10 @@ def web_map(
     classes = classes or classify(gdf[column], scheme, k, breaks, cmap)
     shift = tiles == "amap"
     data = gdf.to_crs("EPSG:4326")
+    if simplify is None:
+        x0, y0, x1, y1 = data.to_crs(local_crs(data)).total_bounds
+        simplify = float(np.hypot(x1 - x0, y1 - y0)) / 2000
+    data = _lighten(data, simplify)
     values = pd.to_numeric(data[column], errors="coerce").astype(float)
     idx = classes.assign(values)
     keep = [c for c in tooltip if c in data.columns]
@@ -142,6 +167,21 @@ def web_map(
         ).add_to(fmap)
     elif tiles:
         folium.TileLayer(tiles, name=tiles).add_to(fmap)
+    if context is not None:
+        ctx = _lighten(context.to_crs("EPSG:4326"), simplify)
+        if shift:
+            ctx = ctx.set_geometry(convert_geometry(ctx.geometry.values, "wgs84", "gcj02"))
+        folium.GeoJson(
+            ctx[["geometry"]].to_json(),
+            name="背景 context",
+            style_function=lambda f: {
+                "fillColor": "#f0f0f0",
+                "color": "#b0b0b0",
+                "weight": 0.7,
+                "fillOpacity": 1,
+            },
+            interactive=False,
+        ).add_to(fmap)
     folium.GeoJson(
         layer.to_json(),
         name=title or column,
