@@ -24,6 +24,7 @@ from geolink.gpkg import Style, to_gpkg
 from geolink.inequality import DagumResult, dagum_gini
 from geolink.join import JoinReport, join, read_table
 from geolink.names import resolve_names, to_adcode
+from geolink.points import aggregate_points, assign_points
 from geolink.spatial import centroids, contiguity, geodesic_distance_km, locate, neighbours, within_km
 from geolink.structure import (
     classify_lq_change,
@@ -74,7 +75,9 @@ __all__ = [
     "JoinReport",
     "SigmaResult",
     "Style",
+    "aggregate_points",
     "agglomeration_groups",
+    "assign_points",
     "agglomeration_map",
     "agglomeration_outline",
     "agglomerations",

@@ -1,0 +1,124 @@
+"""Point assignment: exact point-in-polygon answers, fast; SYNTHETIC random points are labelled as such."""
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+import geolink
+from geolink.coords import bd09_to_gcj02, gcj02_to_bd09, wgs84_to_gcj02
+
+
+def test_identical_to_sjoin_on_synthetic_points():
+    rng = np.random.default_rng(42)  # SYNTHETIC: uniform over China's bounding box
+    x, y = rng.uniform(73, 136, 50_000), rng.uniform(3, 54, 50_000)
+    ours = geolink.assign_points(lon=x, lat=y)
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=4326)
+    ref = gpd.sjoin(pts, geolink.prefectures()[["adcode", "geometry"]], predicate="within", how="left")
+    ref = ref[~ref.index.duplicated()]["adcode"]
+    assert (ours.fillna("-").to_numpy() == ref.fillna("-").to_numpy()).all()
+    assert ours.attrs["outside"] == int(ref.isna().sum()) and ours.attrs["missing"] == 0
+
+
+def test_shared_border_and_vertex_are_deterministic():
+    units = geolink.prefectures()
+    border = units.loc["441900"].geometry.boundary.intersection(units.loc["440300"].geometry.boundary)
+    line = max(shapely.get_parts(border), key=lambda g: g.length)
+    vertex = line.coords[1]
+    mid = line.interpolate(0.5, normalized=True)
+    codes = geolink.assign_points(lon=[vertex[0], mid.x], lat=[vertex[1], mid.y])
+    assert codes.tolist() == ["440300", "440300"]  # on the border of 440300 and 441900: the smaller adcode
+    assert codes.tolist() == list(geolink.locate([vertex[0], mid.x], [vertex[1], mid.y]))
+
+
+def test_outside_missing_hk_macao_and_empty():
+    codes = geolink.assign_points(
+        lon=[114.1694, 113.5439, 116.0, 2.35, np.nan], lat=[22.3193, 22.1987, 20.5, 48.85, 23.0]
+    )
+    assert codes.tolist()[:2] == ["810000", "820000"] and codes.iloc[2:].isna().all()
+    assert codes.attrs == {"missing": 1, "outside": 2}
+    empty = geolink.assign_points(lon=[], lat=[])
+    assert len(empty) == 0 and empty.attrs == {"missing": 0, "outside": 0}
+
+
+def test_geodataframe_and_dataframe_inputs_keep_the_index():
+    df = pd.DataFrame({"lon": [113.75, 121.47], "lat": [23.02, 31.23]}, index=["dg", "sh"])
+    assert geolink.assign_points(df, lon="lon", lat="lat").to_dict() == {"dg": "441900", "sh": "310100"}
+    gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df.lon, df.lat), crs=4326).to_crs(3857)
+    assert geolink.assign_points(gdf).to_dict() == {"dg": "441900", "sh": "310100"}
+    with pytest.raises(ValueError, match="needs lon= and lat="):
+        geolink.assign_points(df)
+
+
+def test_gcj02_and_bd09_input_are_converted():
+    # a WGS 84 point 300 m inside Hong Kong, south of the Shenzhen border; its GCJ-02 coordinates lie ~500 m away
+    units = geolink.prefectures()
+    hk = units.loc["810000"].geometry
+    border = hk.boundary.intersection(units.loc["440300"].geometry.boundary)
+    p = shapely.get_parts(border)[0].interpolate(0.5, normalized=True)
+    inside = min(
+        (shapely.Point(p.x + dx, p.y + dy) for dx in (-0.003, 0, 0.003) for dy in (-0.003, 0.003)),
+        key=lambda q: (not hk.contains(q), q.distance(p)),
+    )
+    assert hk.contains(inside)
+    gx, gy = wgs84_to_gcj02(inside.x, inside.y)
+    bx, by = gcj02_to_bd09(gx, gy)
+    assert geolink.assign_points(lon=[gx], lat=[gy], crs="gcj02").item() == "810000"
+    assert geolink.assign_points(lon=[bx], lat=[by], crs="bd09").item() == "810000"
+    # the published Baidu example (116.404, 39.915) is Tiananmen: Beijing, GCJ-02 (116.39763, 39.90866)
+    assert bd09_to_gcj02(116.404, 39.915) == pytest.approx((116.39762729, 39.90865674), abs=1e-6)
+    assert geolink.assign_points(lon=[116.404], lat=[39.915], crs="bd09").item() == "110100"
+
+
+def test_aggregate_feeds_location_quotient():
+    rng = np.random.default_rng(3)  # SYNTHETIC firms in the GBA box
+    n = 20_000
+    firms = pd.DataFrame(
+        {
+            "lon": rng.uniform(112.5, 114.6, n),
+            "lat": rng.uniform(21.9, 23.9, n),
+            "industry": rng.choice(["制造业", "金融业", "信息传输、软件和信息技术服务业"], n),
+        }
+    )
+    counts = geolink.aggregate_points(firms, by="industry", lon="lon", lat="lat")
+    assert counts["count"].sum() + counts.attrs["outside"] + counts.attrs["missing"] == n
+    assert set(counts.columns) == {"adcode", "industry", "count"}
+    lq = geolink.location_quotient(counts, region="adcode", industry="industry", value="count")
+    big = lq.groupby("adcode")["value"].transform("sum") >= 1000
+    assert lq.loc[big, "lq"].between(0.85, 1.15).all()  # uniform random firms: no real specialisation
+    with_aggl = geolink.aggregate_points(firms, by="industry", lon="lon", lat="lat", agglomerations=True)
+    assert {"gba", "prd"} <= set(with_aggl["agglomeration_id"].dropna())
+
+
+def test_dask_engine_agrees_with_numpy(tmp_path):
+    pytest.importorskip("dask_geopandas")
+    rng = np.random.default_rng(5)  # SYNTHETIC
+    n = 30_000
+    df = pd.DataFrame(
+        {
+            "lon": rng.uniform(100, 125, n),
+            "lat": rng.uniform(20, 45, n),
+            "industry": rng.choice(["a", "b"], n),
+        }
+    )
+    df.loc[::997, "lon"] = np.nan
+    ours = geolink.assign_points(df, lon="lon", lat="lat")
+    lazy = geolink.assign_points(df, lon="lon", lat="lat", engine="dask", npartitions=3).compute()
+    assert (lazy.sort_index().fillna("-") == ours.fillna("-")).all()
+    gdf = gpd.GeoDataFrame(
+        df.dropna(), geometry=gpd.points_from_xy(df.dropna().lon, df.dropna().lat), crs=4326
+    )
+    geo = geolink.assign_points(gdf, engine="dask", npartitions=3).compute().sort_index()
+    assert (geo.fillna("-") == ours.dropna().reindex(gdf.index).fillna("-")).all() or (
+        geo.fillna("-") == ours.loc[gdf.index].fillna("-")
+    ).all()
+    df.to_parquet(tmp_path / "firms.parquet")
+    from_parquet = geolink.aggregate_points(
+        tmp_path / "firms.parquet", by="industry", lon="lon", lat="lat", engine="dask"
+    )
+    in_memory = geolink.aggregate_points(df, by="industry", lon="lon", lat="lat")
+    pd.testing.assert_frame_equal(
+        from_parquet.reset_index(drop=True), in_memory.reset_index(drop=True), check_dtype=False
+    )
+    assert from_parquet.attrs == in_memory.attrs
