@@ -75,6 +75,15 @@ def _north_arrow(ax) -> None:
     )
 
 
+def _fit_extent(ax, gdf: gpd.GeoDataFrame, pad: float) -> None:
+    """Axis limits around ``gdf`` with a margin of ``pad`` × its larger side; equal aspect."""
+    minx, miny, maxx, maxy = gdf.total_bounds
+    margin = pad * max(maxx - minx, maxy - miny)
+    ax.set_xlim(minx - margin, maxx + margin)
+    ax.set_ylim(miny - margin, maxy + margin)
+    ax.set_aspect("equal")
+
+
 def _outlines(outlines, crs) -> gpd.GeoDataFrame | None:
     if outlines is None:
         return None
@@ -141,12 +150,9 @@ def choropleth(
         for (x, y), text in zip(zip(points.x, points.y, strict=True), shown[labels], strict=True):
             ax.text(x, y, str(text), ha="center", va="center", fontsize=7, color="#222222", path_effects=HALO)
     inset = south_china_sea if south_china_sea != "auto" else _is_national(gdf)
-    main = shown[shown["adcode"] != "460300"] if inset and "adcode" in shown.columns else shown
-    minx, miny, maxx, maxy = main.total_bounds
-    pad = 0.04 * max(maxx - minx, maxy - miny)
-    ax.set_xlim(minx - pad, maxx + pad)
-    ax.set_ylim(miny - pad, maxy + pad)
-    ax.set_aspect("equal")
+    _fit_extent(
+        ax, shown[shown["adcode"] != "460300"] if inset and "adcode" in shown.columns else shown, 0.04
+    )
     if inset:
         _south_china_sea_inset(ax, shown, colors, crs)
     handles = [
@@ -250,12 +256,7 @@ def agglomeration_map(
         for p, text in zip(pts, members["name_short"], strict=True):
             ax.text(p.x, p.y, text, fontsize=7, ha="center", va="center", path_effects=HALO)
     inset = _is_national(context)
-    frame = shown[shown["adcode"] != "460300"] if inset else members.to_crs(crs)
-    minx, miny, maxx, maxy = frame.total_bounds
-    pad = 0.05 * max(maxx - minx, maxy - miny)
-    ax.set_xlim(minx - pad, maxx + pad)
-    ax.set_ylim(miny - pad, maxy + pad)
-    ax.set_aspect("equal")
+    _fit_extent(ax, shown[shown["adcode"] != "460300"] if inset else members.to_crs(crs), 0.05)
     if inset:
         colors = np.full(len(shown), "#f2f2f2", dtype=object)
         _south_china_sea_inset(ax, shown, colors, crs)
@@ -361,11 +362,7 @@ def map_distance_decay(
                 textcoords="offset points",
                 path_effects=HALO,
             )
-    minx, miny, maxx, maxy = shown.total_bounds
-    pad = 0.15 * max(maxx - minx, maxy - miny)
-    ax.set_xlim(minx - pad, maxx + pad)
-    ax.set_ylim(miny - pad, maxy + pad)
-    ax.set_aspect("equal")
+    _fit_extent(ax, shown, 0.15)
     handles = [
         Patch(facecolor=c, edgecolor="#999999", label=lab)
         for c, lab in zip(classes.colors, classes.labels, strict=True)
