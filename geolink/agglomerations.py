@@ -149,7 +149,7 @@ def agglomeration_outline(
 
 
 def agglomeration_groups(
-    ids: str | Iterable[str] | pd.DataFrame = "eight", overlap: str = "raise"
+    ids: str | Iterable[str] = "eight", overlap: str = "raise"
 ) -> pd.DataFrame:
     """Mutually exclusive unit → group assignment for a set of agglomerations.
 
