@@ -75,7 +75,11 @@ def resolve_id(agglomeration: str) -> str:
         if candidate in index:
             return index[candidate]
     valid = ", ".join(dict.fromkeys(agglomerations()["agglomeration_id"]))
-    raise KeyError(f"unknown agglomeration {agglomeration!r}; valid ids: {valid} (or a Chinese/English name)")
+    groupings = ", ".join(_GROUPINGS)
+    raise KeyError(
+        f"unknown agglomeration {agglomeration!r}; valid ids: {valid} (or a Chinese/English name); "
+        f"groupings: {groupings}"
+    )
 
 
 def _resolve_ids(ids: str | Iterable[str]) -> list[str]:
@@ -148,9 +152,7 @@ def agglomeration_outline(
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=units.crs)
 
 
-def agglomeration_groups(
-    ids: str | Iterable[str] = "eight", overlap: str = "raise"
-) -> pd.DataFrame:
+def agglomeration_groups(ids: str | Iterable[str] = "eight", overlap: str = "raise") -> pd.DataFrame:
     """Mutually exclusive unit → group assignment for a set of agglomerations.
 
     Parameters
@@ -191,9 +193,9 @@ def agglomeration_groups(
     unresolved = [e for e in report if e.get("group") is None]
     if unresolved:
         listing = "; ".join(f"{e['adcode']} {e['name']}: {', '.join(e['candidates'])}" for e in unresolved)
+        others = ", ".join(repr(r) for r in OVERLAP_RULES[1:] if r != overlap)
         raise ValueError(
-            f"{len(unresolved)} unit(s) belong to several agglomerations ({listing}); "
-            f"choose overlap='first', 'prefer_full' or 'drop'"
+            f"{len(unresolved)} unit(s) belong to several agglomerations ({listing}); choose overlap= {others}"
         )
     keep = {e["adcode"]: e["group"] for e in report}
     chosen = members[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,11 +92,13 @@ def classify(
             bins.append(float(present.max()))
         mc = mapclassify.UserDefined(present, bins)
     else:
-        mc = getattr(mapclassify, SCHEMES[scheme])(present, k=min(k, len(np.unique(present))))
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Numba not installed")  # same result, slower
+            mc = getattr(mapclassify, SCHEMES[scheme])(present, k=min(k, len(np.unique(present))))
     upper = tuple(float(b) for b in mc.bins)
     lower = (float(present.min()),) + upper[:-1]
-    # sample the colour map from 15 % so the lowest class stays visible on white
-    positions = np.linspace(0.15, 1.0, len(upper)) if len(upper) > 1 else [0.6]
+    # sample the colour map from 25 % so the lowest class stays visible on white and on grey context
+    positions = np.linspace(0.25, 1.0, len(upper)) if len(upper) > 1 else [0.6]
     colors = tuple(to_hex(colormaps[cmap](p)) for p in positions)
     show = fmt.format if fmt else format_number
     labels = tuple(f"{show(lo)} – {show(up)}" for lo, up in zip(lower, upper, strict=True))

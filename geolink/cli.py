@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+from pyogrio.errors import DataSourceError
 
 import geolink
 from geolink.classes import SCHEMES
@@ -53,13 +54,23 @@ def cmd_join(args) -> int:
 
 def cmd_map(args) -> int:
     gdf = _join(args)
+    context = None
     if args.agglomeration:
         gdf = gdf.loc[gdf.index.intersection(geolink.cities_in(args.agglomeration).index)]
+        units = geolink.prefectures()
+        context = units[units["province_adcode"].isin(set(gdf["province_adcode"]))]
     outlines = args.agglomeration
     out = Path(args.output)
     if out.suffix.lower() == ".html":
         m = geolink.web_map(
-            gdf, args.column, scheme=args.scheme, k=args.k, title=args.title, outlines=outlines
+            gdf,
+            args.column,
+            scheme=args.scheme,
+            k=args.k,
+            breaks=args.breaks,
+            title=args.title,
+            outlines=outlines,
+            context=context,
         )
         out.parent.mkdir(parents=True, exist_ok=True)
         m.save(str(out))
@@ -69,10 +80,12 @@ def cmd_map(args) -> int:
             args.column,
             scheme=args.scheme,
             k=args.k,
+            breaks=args.breaks,
             title=args.title,
             units=args.units,
             source=args.source,
             outlines=outlines,
+            context=context,
             labels="name_short" if args.labels else None,
         )
         _save(fig, out, args.dpi)
@@ -84,6 +97,11 @@ def cmd_gini(args) -> int:
     table = geolink.read_table(args.table)
     group = args.group
     if group not in table.columns:  # an agglomeration grouping: units → groups by their adcode
+        if args.unit not in table.columns:
+            raise KeyError(
+                f"--group {group!r} is not a column, so it is read as an agglomeration grouping, which "
+                f"needs the unit column --unit (default 'adcode'); columns: {list(table.columns)}"
+            )
         resolved = geolink.resolve_names(table[args.unit])
         table = table.assign(adcode=resolved["adcode"].to_numpy())
         group = geolink.agglomeration_groups(group, overlap=args.overlap)
@@ -189,6 +207,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="output .png or .html")
     p.add_argument("--scheme", default="quantiles", choices=sorted(SCHEMES))
     p.add_argument("--k", type=int, default=5, help="number of classes")
+    p.add_argument("--breaks", type=float, nargs="+", help="upper class bounds, with --scheme user")
     p.add_argument("--agglomeration", help="restrict to an agglomeration (id or name) and outline it")
     p.add_argument("--title")
     p.add_argument("--units", help="unit of the values, for the legend")
@@ -236,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (KeyError, ValueError, FileNotFoundError, ImportError) as exc:
+    except (KeyError, ValueError, OSError, ImportError, DataSourceError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"geolink {args.command}: error: {message}", file=sys.stderr)
         return 2

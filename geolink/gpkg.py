@@ -193,6 +193,7 @@ def to_gpkg(
     if mode not in ("overwrite", "append"):
         raise ValueError(f"mode must be 'overwrite' or 'append', got {mode!r}")
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     descriptions, styles = descriptions or {}, styles or {}
     unknown = set(styles) - set(layers)
     if unknown:

@@ -76,13 +76,21 @@ def read_table(source, sheet=0) -> pd.DataFrame:
     return _tidy(table)
 
 
+def _show(value) -> str:
+    """An input value as the user wrote it: '东筦', 110101, (empty)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "(empty)"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 @dataclass
 class JoinReport:
     """What happened to every row of the input table and every unit.
 
     ``rows``: one row per input row (its position ``row``), with ``input``,
     ``adcode``, ``name``, ``status`` (exact / alias / historical / ambiguous
-    / unmatched), ``note`` and ``outcome`` — ``joined``, ``aggregated``
+    / unmatched), ``note`` and ``outcome`` (``row`` counts data rows from 0,
+    after the header) — ``joined``, ``aggregated``
     (a duplicate combined by ``agg``), ``subtotal``, ``unmatched`` or
     ``ambiguous``.  ``without_data``: units of the boundary layer that no row
     matched.
@@ -123,7 +131,7 @@ class JoinReport:
         text = f"join on {self.key!r} ({self.source}): {len(self.rows)} rows: " + ", ".join(parts)
         text += f"; {len(self.without_data)} units without data"
         for r in self.unmatched.head(10).itertuples():
-            text += f"\n  row {r.row} {r.input!r}: {r.status}: {r.note}"
+            text += f"\n  data row {r.row} {_show(r.input)}: {r.status}: {r.note}"
         if len(self.unmatched) > 10:
             text += f"\n  … and {len(self.unmatched) - 10} more (report.unmatched)"
         return text
@@ -133,15 +141,14 @@ class JoinReport:
 
 
 def _resolution_rate(column: pd.Series) -> tuple[int, float]:
+    """(distinct units resolved − rows repeating a unit, share of values resolved) of a column."""
     values = column.dropna()
-    if values.empty:
-        return 0, 0.0
-    sample = pd.Series(values.unique()[:400])
-    if sample.astype(str).str.len().median() > 40:
-        return 0, 0.0  # long text (WKT, notes) does not name units
-    res = resolve_names(sample, suggest=False)
+    if values.empty or values.astype(str).str.len().median() > 40:
+        return 0, 0.0  # empty, or long text (WKT, notes) that does not name units
+    res = resolve_names(values, suggest=False)
     good = res["adcode"].notna()
-    return int(res.loc[good, "adcode"].nunique()), float(good.mean())
+    distinct = int(res.loc[good, "adcode"].nunique())
+    return distinct - (int(good.sum()) - distinct), float(good.mean())
 
 
 def detect_key(table: pd.DataFrame) -> str:
@@ -151,7 +158,7 @@ def detect_key(table: pd.DataFrame) -> str:
         if table[col].dtype.kind == "f":
             continue  # fractional numbers are data, not codes
         distinct, rate = _resolution_rate(table[col])
-        if rate > 0:
+        if rate > 0 and distinct > 0:
             is_code = table[col].astype(str).str.fullmatch(r"\d{6}(\.0+)?").mean() > 0.5
             scores.append((distinct, rate, is_code, bool(_KEY_HINT.search(str(col))), col))
     if not scores or max(s[0] for s in scores) == 0:
@@ -220,7 +227,7 @@ def join(
     res["outcome"] = outcome
     bad = res[res["outcome"].isin(["unmatched", "ambiguous"])]
     if strict and len(bad):
-        listing = "; ".join(f"row {r.row} {r.input!r}: {r.note}" for r in bad.head(10).itertuples())
+        listing = "; ".join(f"data row {r.row} {_show(r.input)}: {r.note}" for r in bad.head(10).itertuples())
         raise ValueError(f"{len(bad)} row(s) not joined (strict=True): {listing}")
     keep = res["outcome"].eq("joined").to_numpy()
     data = frame.loc[keep].drop(columns=[key]).assign(adcode=res.loc[keep, "adcode"].to_numpy())
@@ -236,9 +243,16 @@ def join(
                 for code, grp in list(rows.groupby("adcode"))[:10]
             )
             raise ValueError(
-                f"{rows['adcode'].nunique()} unit(s) appear in several rows ({listing}); "
-                f"pass agg= ('sum', 'mean', 'first', …) to combine them"
+                f"{rows['adcode'].nunique()} unit(s) appear in several rows ({listing}); if one of them is a "
+                "total or subtotal (a province-level code beside its 市辖区 row), drop it first; to combine "
+                "genuine parts pass agg= ('sum', 'mean', 'first', …; CLI: --agg)"
             )
+        if isinstance(agg, str):  # numbers are combined, text keeps its first value
+            agg = {
+                c: agg if pd.api.types.is_numeric_dtype(data[c]) else "first"
+                for c in data.columns
+                if c not in group_keys
+            }
         data = data.groupby(group_keys, sort=False).agg(agg).reset_index()
         res.loc[res["row"].isin(rows["row"]), "outcome"] = "aggregated"
     layout = "wide"

@@ -155,19 +155,20 @@ def choropleth(
     )
     if inset:
         _south_china_sea_inset(ax, shown, colors, crs)
+    counts = np.bincount(idx[idx >= 0], minlength=classes.k)  # units of this map per class
     handles = [
         Patch(facecolor=c, edgecolor="#999999", label=f"{lab}  ({n})")
-        for c, lab, n in zip(classes.colors, classes.labels, classes.counts, strict=True)
+        for c, lab, n in zip(classes.colors, classes.labels, counts, strict=True)
     ]
-    if classes.missing:
+    if (idx < 0).any():
         handles.append(
-            Patch(facecolor=MISSING_COLOR, edgecolor="#999999", label=f"无数据 no data  ({classes.missing})")
+            Patch(facecolor=MISSING_COLOR, edgecolor="#999999", label=f"无数据 no data  ({(idx < 0).sum()})")
         )
     legend_title = (legend_title or column) + ("" if units is None else f" ({units})")
     ax.legend(
         handles=handles,
         title=legend_title,
-        loc="lower left" if inset else "lower right",
+        loc="lower left" if inset else "best",
         fontsize=8,
         title_fontsize=9,
         frameon=True,
@@ -189,11 +190,16 @@ def _is_national(gdf: gpd.GeoDataFrame) -> bool:
 
 
 def _south_china_sea_inset(ax, shown: gpd.GeoDataFrame, colors, crs: str) -> None:
-    """南海诸岛 inset: the South China Sea with its islands and the maritime boundary line."""
+    """南海诸岛 inset: the South China Sea with its islands and the maritime boundary line.
+
+    The main map is widened to the east so the inset (lower right) sits beside Taiwan, not over it.
+    """
+    x0, x1 = ax.get_xlim()
+    ax.set_xlim(x0, x1 + 0.22 * (x1 - x0))
     line = maritime_line().to_crs(crs)
     box = gpd.GeoSeries([shapely.box(105.5, 2.5, 123.5, 24.5)], crs="EPSG:4326").to_crs(crs).total_bounds
-    inset = ax.inset_axes([0.80, 0.01, 0.19, 0.30])
-    shown.plot(ax=inset, color=colors, edgecolor="white", linewidth=0.2)
+    inset = ax.inset_axes([0.81, 0.01, 0.185, 0.30])
+    shown.plot(ax=inset, color=colors, edgecolor="#888888", linewidth=0.3)
     line.plot(ax=inset, color="#555555", linewidth=0.9)
     inset.set_xlim(box[0], box[2])
     inset.set_ylim(box[1], box[3])
@@ -202,7 +208,9 @@ def _south_china_sea_inset(ax, shown: gpd.GeoDataFrame, colors, crs: str) -> Non
     inset.set_yticks([])
     inset.set_xlabel("")
     inset.set_ylabel("")
-    inset.text(0.5, 0.02, "南海诸岛", transform=inset.transAxes, ha="center", va="bottom", fontsize=7)
+    inset.text(
+        0.97, 0.97, "南海诸岛", transform=inset.transAxes, ha="right", va="top", fontsize=7, path_effects=HALO
+    )
 
 
 def agglomeration_map(
@@ -261,7 +269,7 @@ def agglomeration_map(
         colors = np.full(len(shown), "#f2f2f2", dtype=object)
         _south_china_sea_inset(ax, shown, colors, crs)
     else:
-        _scale_bar(ax)
+        _scale_bar(ax, corner="right")
     _north_arrow(ax)
     ax.legend(handles=handles, loc="lower left", fontsize=8, title="城市群 (units)", title_fontsize=9)
     overlaps = groups.attrs["overlaps"]
@@ -277,7 +285,7 @@ def agglomeration_map(
 def plot_distance_decay(
     result,
     indicator: str | None = None,
-    models=("linear", "exponential", "power"),
+    models=("linear", "log_linear", "exponential", "power"),
     figsize=(7, 5),
     label: str = "name",
 ) -> Figure:
@@ -305,7 +313,7 @@ def plot_distance_decay(
             style,
             color="#253494",
             lw=1.4,
-            label=f"{model} (R² = {r2:.2f})",
+            label=f"{model} (R² = {r2:.2f}{', on ln y' if model in ('power', 'exponential') else ''})",
         )
     ax.set_xlabel(f"到{result.target_name}的距离 distance to {result.target_name} (km, {result.distance})")
     ax.set_ylabel(indicator)
@@ -367,6 +375,9 @@ def map_distance_decay(
         Patch(facecolor=c, edgecolor="#999999", label=lab)
         for c, lab in zip(classes.colors, classes.labels, strict=True)
     ]
+    handles.append(
+        Patch(facecolor="#c6dbef", edgecolor="#08519c", label=f"目标 target: {result.target_name}")
+    )
     handles.append(
         Line2D(
             [],

@@ -23,6 +23,7 @@ boundaries (``resolution='full'`` for the unsimplified ones), only faster.
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,6 +99,9 @@ def _coords(points, lon, lat, crs: str) -> tuple[np.ndarray, np.ndarray]:
 def _lonlat_from(points, lon, lat):
     """Resolve column names of a DataFrame into arrays."""
     if isinstance(points, pd.DataFrame) and isinstance(lon, str) and isinstance(lat, str):
+        missing = [c for c in (lon, lat) if c not in points.columns]
+        if missing:
+            raise KeyError(f"column(s) {missing} not in the points; columns: {list(points.columns)}")
         return points[lon].to_numpy(float), points[lat].to_numpy(float)
     return lon, lat
 
@@ -145,6 +149,15 @@ def assign_points(
     out = pd.Series(codes, index=index, name="adcode", dtype=object)
     missing = int((np.isnan(x) | np.isnan(y)).sum())
     out.attrs.update(missing=missing, outside=int(out.isna().sum()) - missing)
+    if (
+        len(x)
+        and out.attrs["outside"] > 0.9 * len(x)
+        and np.nanmedian(np.abs(x)) < 60 < np.nanmedian(np.abs(y))
+    ):
+        warnings.warn(
+            "almost every point is outside China and lat looks like a longitude: lon and lat swapped?",
+            stacklevel=2,
+        )
     return out
 
 

@@ -70,10 +70,12 @@ def panel(
             raise KeyError(f"columns {industry!r} and {value!r} needed (or industry=None for a wide table)")
         long = data[keys + [industry, value]].rename(columns={industry: "_industry", value: "_value"})
     v = pd.to_numeric(long["_value"], errors="coerce")
-    _rows(long, v.isna(), "the value is missing or not numeric")
-    _rows(long, v < 0, "the value is negative")
+    shown = long.rename(columns={"_industry": industry or "industry", "_value": value})
+    _rows(shown, v.isna(), "the value is missing or not numeric")
+    _rows(shown, v < 0, "the value is negative")
     long = long.assign(_value=v)
-    _rows(long, long.duplicated(keys + ["_industry"], keep=False), "region × industry is duplicated")
+    named = long.rename(columns={"_industry": industry or "industry", "_value": value})
+    _rows(named, long.duplicated(keys + ["_industry"], keep=False), "region × industry is duplicated")
     if not year:
         long = long.assign(_year=0)  # one block; the year column is dropped from the results
         keys = [region, "_year"]
@@ -152,7 +154,10 @@ def location_quotient(
 
 def _lq_wide(lq: pd.DataFrame, region: str, industry: str, year: str | None) -> pd.DataFrame:
     index = [industry] + ([year] if year else [])
-    return lq.pivot_table(index=index, columns=region, values="lq", sort=False)
+    if lq.duplicated(index + [region]).any():
+        hint = " (the table has several years: pass year=)" if year is None and "year" in lq.columns else ""
+        raise ValueError(f"the LQ table has several rows per {region} × {industry}{hint}")
+    return lq.pivot(index=index, columns=region, values="lq")
 
 
 def lq_ratio(
@@ -214,7 +219,9 @@ def lq_change(
     if final is not None:
         out = pd.DataFrame({"L0": lq, "Lt": final})
     else:
-        wide = lq.pivot_table(index=[region, industry], columns=year, values="lq", sort=False)
+        if lq.duplicated([region, industry, year]).any():
+            raise ValueError(f"the LQ table has several rows per {region} × {industry} × {year}")
+        wide = lq.pivot(index=[region, industry], columns=year, values="lq")
         for y in (base_year, final_year):
             if y not in wide.columns:
                 raise KeyError(f"year {y!r} not in the LQ table; years: {list(wide.columns)}")

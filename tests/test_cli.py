@@ -55,6 +55,26 @@ def test_map_png_and_html(tmp_path):
     )
     assert (tmp_path / "m.png").stat().st_size > 10_000
     assert main(["map", str(CENSUS_CITY), "--column", "popu_2020", "-o", str(tmp_path / "m.html")]) == 0
+    assert (
+        main(
+            [
+                "map",
+                str(CENSUS_CITY),
+                "--column",
+                "popu_2020",
+                "--scheme",
+                "user",
+                "--breaks",
+                "5e6",
+                "1e7",
+                "-o",
+                str(tmp_path / "u.png"),
+                "--dpi",
+                "50",
+            ]
+        )
+        == 0
+    )
     assert "leaflet" in (tmp_path / "m.html").read_text(encoding="utf-8").lower()
 
 
@@ -72,6 +92,13 @@ def test_errors_are_one_line_and_exit_2(tmp_path, capsys):
     strict.write_text("city,v\n广州,1\n东筦,2\n", encoding="utf-8")
     assert main(["join", str(strict), "--strict", "-o", str(tmp_path / "s.gpkg")]) == 2
     assert "row 1 '东筦'" in capsys.readouterr().err
+    table = tmp_path / "v.csv"
+    table.write_text("city_code,v\n440100,1\n", encoding="utf-8")
+    assert main(["gini", str(table), "--value", "v", "--group", "eight"]) == 2
+    assert "needs the unit column --unit" in capsys.readouterr().err
+    ok = tmp_path / "ok.csv"
+    ok.write_text("city,v\n广州,1\n", encoding="utf-8")
+    assert main(["join", str(ok), "-o", str(tmp_path / "new" / "dir" / "x.gpkg")]) == 0  # folders are created
 
 
 def test_gini_with_agglomeration_grouping(tmp_path, capsys):

@@ -46,8 +46,8 @@ def test_gbk_csv_with_subtotals_and_unmatched(tmp_path):
     assert "东莞" in report.unmatched["note"].iloc[0]
     assert gdf.loc["440300", "GDP（亿元）"] == 32387 and pd.isna(gdf.loc["441900", "GDP（亿元）"])
     assert "441900" in set(report.without_data["adcode"])  # reported, not silently empty
-    assert "row 3 '东筦'" in str(report)
-    with pytest.raises(ValueError, match=r"1 row\(s\) not joined \(strict=True\): row 3 '东筦'"):
+    assert "data row 3 '东筦'" in str(report)
+    with pytest.raises(ValueError, match=r"1 row\(s\) not joined \(strict=True\): data row 3 '东筦'"):
         geolink.join(path, strict=True)
 
 
@@ -134,3 +134,19 @@ def test_census_county_sheet_2020_by_code():
     assert report.rows["outcome"].value_counts().to_dict() == {"joined": 337, "subtotal": 1}
     assert report.subtotals["input"].tolist() == [500200]  # Chongqing's 县 (counties) subtotal
     assert gdf.loc["441900", "人口数_合计"] == 10_466_625
+
+
+@pytest.mark.skipif(not COUNTY_2020.exists(), reason="../shared/data/census is absent")
+def test_key_detection_prefers_the_code_column_and_agg_keeps_text():
+    from geolink.join import detect_key
+
+    table = geolink.read_table(COUNTY_2020)
+    # not 市, where every county row repeats its prefecture: the column naming each row's own unit
+    assert detect_key(table) == "区县"
+    gdf = _quiet_join(table)
+    assert len(gdf.attrs["join_report"].matched) >= 330 and gdf.loc["441900", "人口数_合计"] == 10_466_625
+    with pytest.raises(ValueError, match="drop it first"):
+        geolink.join(table, on="区划代码")
+    parts = pd.DataFrame({"city": ["东莞", "东莞市", "深圳"], "firms": [1, 2, 5], "note": ["a", "b", "c"]})
+    combined = _quiet_join(parts, agg="sum")
+    assert combined.loc["441900", "firms"] == 3 and combined.loc["441900", "note"] == "a"

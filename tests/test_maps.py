@@ -67,7 +67,7 @@ def test_distance_decay_plots():
     res = geolink.distance_decay(towns, "深圳市", "pop_2020")
     fig = geolink.plot_distance_decay(res)
     assert "Pearson r = -0.63" in fig.axes[0].get_title()
-    assert len(fig.axes[0].lines) == 3
+    assert len(fig.axes[0].lines) == 4  # linear, log-linear, exponential, power
     fig2 = geolink.map_distance_decay(res, rings_km=(10, 20))
     assert "rings: 10, 20 km" in [t.get_text() for t in fig2.axes[0].get_legend().get_texts()][-1]
 

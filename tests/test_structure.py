@@ -187,3 +187,12 @@ def test_lq_change_from_a_location_quotient_table():
     # A,x: 2/3 → (30/40)/(50/80) = 1.2 formed; A,y: 1.2 → (10/40)/(30/80) = 2/3 lost
     assert ch.loc[("A", "x"), "class"] == "formed" and ch.loc[("A", "y"), "class"] == "lost"
     assert ch.loc[("A", "x"), "change"] == pytest.approx(1.2 - 2 / 3)
+
+
+def test_multi_year_tables_need_year_instead_of_silent_averages():
+    two = pd.concat([TOY.assign(year=2010), TOY.assign(year=2020, value=[10, 10, 10, 10])])
+    lq = geolink.location_quotient(two, year="year")
+    with pytest.raises(ValueError, match="several years: pass year="):
+        geolink.lq_ratio(lq, "A", "B")
+    per_year = geolink.lq_ratio(lq, "A", "B", year="year").set_index(["industry", "year"])["ratio"]
+    assert per_year[("x", 2010)] == pytest.approx(0.5) and per_year[("x", 2020)] == pytest.approx(1.0)
