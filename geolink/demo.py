@@ -124,8 +124,12 @@ def run(out: Path, progress: Callable[[str], None] = print) -> Path:
         .query("year == 2022")
         .assign(city=lambda d: d["city"].map({"guangzhou": "广州 Guangzhou", "shenzhen": "深圳 Shenzhen"}))
     )
+    lq_chart = geolink.plot_lq_comparison(
+        lq, "industry_zh", "lq", "city", title="2022 年广州、深圳制造业区位熵 LQ"
+    )
+    lq_chart.axes[0].set_xlabel("区位熵 location quotient (1 = the reference area)")
     save(
-        geolink.plot_lq_comparison(lq, "industry_zh", "lq", "city", title="2022 年广州、深圳制造业区位熵 LQ"),
+        lq_chart,
         "gz_sz_lq.png",
         "Location quotients of 34 manufacturing industries, Guangzhou vs Shenzhen, 2022 (LQ = 1 line).",
         "seed 000 Table 1",

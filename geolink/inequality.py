@@ -158,7 +158,7 @@ class DagumResult:
         raise ValueError("seed 002 has decomposition tables 2, 3 and 4")
 
 
-def _validate(data: pd.DataFrame, value: str, group: str, weights: str | None) -> None:
+def _validate(data: pd.DataFrame, value: str, group: str, weights: str | None, region: str) -> None:
     columns = [value, group] + ([weights] if weights else [])
     missing = [c for c in columns if c not in data.columns]
     if missing:
@@ -176,7 +176,8 @@ def _validate(data: pd.DataFrame, value: str, group: str, weights: str | None) -
         if mask.any():
             rows = list(data.index[mask.to_numpy()][:10])
             more = f" (and {int(mask.sum()) - 10} more)" if mask.sum() > 10 else ""
-            raise ValueError(f"{int(mask.sum())} row(s) where {what}: index {rows}{more}")
+            units = f" ({region}: {data.loc[mask, region].tolist()[:10]})" if region in data.columns else ""
+            raise ValueError(f"{int(mask.sum())} row(s) where {what}: index {rows}{units}{more}")
 
 
 def _decompose(y: np.ndarray, g: np.ndarray, w: np.ndarray):
@@ -270,7 +271,7 @@ def dagum_gini(
         group = "group"
     else:
         notes = []
-    _validate(data, value, group, weights)
+    _validate(data, value, group, weights, region)
     rng = np.random.default_rng(seed)
     parts = [(None, data)] if by is None else data.groupby(by, sort=True)
     tag = (lambda at: {}) if by is None else (lambda at: {by: at})
