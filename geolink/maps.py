@@ -145,11 +145,12 @@ def choropleth(
     lines = _outlines(outlines, crs)
     if lines is not None:
         lines.boundary.plot(ax=ax, color="#222222", linewidth=1.2)
-    if labels:
-        points = shown.representative_point()
-        for (x, y), text in zip(zip(points.x, points.y, strict=True), shown[labels], strict=True):
-            ax.text(x, y, str(text), ha="center", va="center", fontsize=7, color="#222222", path_effects=HALO)
     inset = south_china_sea if south_china_sea != "auto" else _is_national(gdf)
+    if labels:
+        named = shown[shown["adcode"] != "460300"] if inset and "adcode" in shown.columns else shown
+        points = named.representative_point()
+        for (x, y), text in zip(zip(points.x, points.y, strict=True), named[labels], strict=True):
+            ax.text(x, y, str(text), ha="center", va="center", fontsize=7, color="#222222", path_effects=HALO)
     _fit_extent(
         ax, shown[shown["adcode"] != "460300"] if inset and "adcode" in shown.columns else shown, 0.04
     )

@@ -28,6 +28,7 @@ import pandas as pd
 import shapely
 
 from geolink.agglomerations import agglomeration_outline
+from geolink.boundaries import maritime_line
 from geolink.classes import Classes, classify, format_number
 from geolink.coords import convert_geometry
 from geolink.maps import local_crs
@@ -205,6 +206,19 @@ def web_map(
             name="城市群 agglomerations",
             style_function=lambda f: {"fill": False, "color": "#222222", "weight": 2},
             tooltip=folium.GeoJsonTooltip(fields=[label]) if label else None,
+        ).add_to(fmap)
+    lon_span = (
+        maxx - minx if context is None else float(np.ptp(context.to_crs("EPSG:4326").total_bounds[::2]))
+    )
+    if lon_span > 25:  # a national map shows the South China Sea maritime boundary line
+        line = maritime_line()
+        if shift:
+            line = line.set_geometry(convert_geometry(line.geometry.values, "wgs84", "gcj02"))
+        folium.GeoJson(
+            line[["geometry"]].to_json(),
+            name="南海 maritime boundary",
+            style_function=lambda f: {"color": "#555555", "weight": 1.5},
+            interactive=False,
         ).add_to(fmap)
     fmap.get_root().html.add_child(folium.Element(_legend(classes, title or column)))
     folium.LayerControl(collapsed=False).add_to(fmap)

@@ -154,3 +154,10 @@ def test_classify_schemes():
     assert nb.upper[-1] == 50.0 and nb.counts[-1] == 1
     with pytest.raises(ValueError, match="scheme must be one of"):
         geolink.classify(v, "jenks_caspall")
+
+
+def test_national_web_map_draws_the_maritime_line_and_regional_does_not(gba):
+    national = geolink.prefectures().assign(v=lambda d: d["area_km2"])
+    html = geolink.web_map(national, "v").get_root().render()
+    assert "maritime boundary" in html
+    assert "maritime boundary" not in geolink.web_map(gba, "value").get_root().render()
