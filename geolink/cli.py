@@ -59,34 +59,22 @@ def cmd_map(args) -> int:
         gdf = gdf.loc[gdf.index.intersection(geolink.cities_in(args.agglomeration).index)]
         units = geolink.prefectures()
         context = units[units["province_adcode"].isin(set(gdf["province_adcode"]))]
-    outlines = args.agglomeration
+    if args.column not in gdf.columns:
+        raise KeyError(f"column {args.column!r} not in the table; columns: {list(gdf.columns)}")
     out = Path(args.output)
+    common = {
+        "classes": geolink.classify(gdf[args.column], args.scheme, args.k, args.breaks),
+        "title": args.title,
+        "outlines": args.agglomeration,
+        "context": context,
+    }
     if out.suffix.lower() == ".html":
-        m = geolink.web_map(
-            gdf,
-            args.column,
-            scheme=args.scheme,
-            k=args.k,
-            breaks=args.breaks,
-            title=args.title,
-            outlines=outlines,
-            context=context,
-        )
         out.parent.mkdir(parents=True, exist_ok=True)
-        m.save(str(out))
+        geolink.web_map(gdf, args.column, **common).save(str(out))
     else:
+        labels = "name_short" if args.labels else None
         fig = geolink.choropleth(
-            gdf,
-            args.column,
-            scheme=args.scheme,
-            k=args.k,
-            breaks=args.breaks,
-            title=args.title,
-            units=args.units,
-            source=args.source,
-            outlines=outlines,
-            context=context,
-            labels="name_short" if args.labels else None,
+            gdf, args.column, units=args.units, source=args.source, labels=labels, **common
         )
         _save(fig, out, args.dpi)
     print(f"wrote {out}")
