@@ -155,11 +155,14 @@ def detect_key(table: pd.DataFrame) -> str:
     """The column that names the units: most distinct units resolved, codes preferred on ties."""
     scores = []
     for col in table.columns:
-        if table[col].dtype.kind == "f":
-            continue  # fractional numbers are data, not codes
+        values = table[col].dropna()
+        is_code = (
+            bool(values.astype(str).str.fullmatch(r"\d{6}(\.0+)?").mean() > 0.5) if len(values) else False
+        )
+        if pd.api.types.is_numeric_dtype(values) and not is_code:
+            continue  # counts and measures are data, not names or codes
         distinct, rate = _resolution_rate(table[col])
         if rate > 0 and distinct > 0:
-            is_code = table[col].astype(str).str.fullmatch(r"\d{6}(\.0+)?").mean() > 0.5
             scores.append((distinct, rate, is_code, bool(_KEY_HINT.search(str(col))), col))
     if not scores or max(s[0] for s in scores) == 0:
         raise ValueError(f"no column names prefecture-level units; pass on= (columns: {list(table.columns)})")
