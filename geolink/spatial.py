@@ -13,6 +13,7 @@ from pyproj import CRS, Geod, Transformer
 from geolink.boundaries import prefectures
 from geolink.build import CHINA_ALBERS
 from geolink.names import to_adcode
+from geolink.points import _assign_arrays
 
 GEOD = Geod(ellps="WGS84")
 
@@ -21,17 +22,10 @@ def locate(lon, lat, resolution: str = "display") -> np.ndarray:
     """Adcode of the unit containing each WGS 84 point; ``None`` outside every unit.
 
     A point on a shared border is given to the unit with the smallest adcode
-    (deterministic).  Use ``resolution='full'`` for points near borders.
+    (deterministic).  Use ``resolution='full'`` for points near borders.  The
+    array form of :func:`geolink.assign_points` (same lookup grid).
     """
-    units = prefectures(resolution)
-    points = shapely.points(np.asarray(lon, float), np.asarray(lat, float))
-    point_idx, unit_idx = units.sindex.query(points, predicate="intersects")
-    out = np.full(len(points), None, dtype=object)
-    codes = units["adcode"].to_numpy()[unit_idx]
-    order = np.lexsort((codes, point_idx))  # per point, smallest adcode first
-    first = np.unique(point_idx[order], return_index=True)[1]
-    out[point_idx[order][first]] = codes[order][first]
-    return out
+    return _assign_arrays(np.asarray(lon, float), np.asarray(lat, float), resolution)
 
 
 @functools.cache
