@@ -8,18 +8,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
 
-
-def _require(data: pd.DataFrame, columns) -> None:
-    missing = [c for c in columns if c and c not in data.columns]
-    if missing:
-        raise KeyError(f"column(s) {missing} not in data; columns are {list(data.columns)}")
-
-
-def _bad_rows(data: pd.DataFrame, mask: pd.Series, what: str, label: str | None = None) -> None:
-    if mask.any():
-        shown = data.loc[mask, label].tolist()[:10] if label else list(data.index[mask])[:10]
-        more = f" (and {int(mask.sum()) - 10} more)" if mask.sum() > 10 else ""
-        raise ValueError(f"{int(mask.sum())} row(s) where {what}: {shown}{more}")
+from geolink._checks import reject, require_columns
 
 
 @dataclass
@@ -46,9 +35,9 @@ def sigma_convergence(
     the mean; dimensionless).  σ falling over time is σ convergence.
     Missing or non-numeric values raise ``ValueError`` naming the rows.
     """
-    _require(data, [value, group, by])
+    require_columns(data, [value, group, by])
     y = pd.to_numeric(data[value], errors="coerce")
-    _bad_rows(data, y.isna(), f"{value} is missing or not numeric")
+    reject(data, y.isna(), f"{value} is missing or not numeric")
     frame = data.assign(_y=y)
     pieces = [frame.assign(_g="all")]
     if group:
@@ -124,7 +113,7 @@ def beta_convergence(
     both ``start`` and ``end`` — regions lacking one, or with a non-positive
     value, raise ``ValueError`` naming them.
     """
-    _require(data, [value, region, year, group])
+    require_columns(data, [value, region, year, group])
     T = float(end) - float(start)
     if T <= 0:
         raise ValueError(f"end ({end}) must be after start ({start})")
@@ -137,9 +126,9 @@ def beta_convergence(
             raise ValueError(f"region(s) {list(part.index[dup][:10])} appear twice in the {name} year")
     panel = first.rename(columns={value: "y0"}).join(last.rename(columns={value: "y1"}), how="outer")
     missing = panel["y0"].isna() | panel["y1"].isna()
-    _bad_rows(panel.reset_index(), missing.to_numpy(), f"{value} is missing in {start} or {end}", region)
+    reject(panel.reset_index(), missing.to_numpy(), f"{value} is missing in {start} or {end}", show=[region])
     nonpositive = (panel["y0"] <= 0) | (panel["y1"] <= 0)
-    _bad_rows(panel.reset_index(), nonpositive.to_numpy(), f"{value} is not positive (logs)", region)
+    reject(panel.reset_index(), nonpositive.to_numpy(), f"{value} is not positive (logs)", show=[region])
     panel["growth"] = (np.log(panel["y1"]) - np.log(panel["y0"])) / T
     panel["log_y0"] = np.log(panel["y0"])
     formula = "growth ~ log_y0" + (f" + C({group})" if group else "")

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from geolink._checks import reject, require_columns
+
 
 def pair_sum_matrix(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Weighted pair sums between all groups at once, from one sort and prefix sums.
@@ -159,25 +161,17 @@ class DagumResult:
 
 
 def _validate(data: pd.DataFrame, value: str, group: str, weights: str | None, region: str) -> None:
-    columns = [value, group] + ([weights] if weights else [])
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise KeyError(f"column(s) {missing} not in data; columns are {list(data.columns)}")
+    require_columns(data, [value, group, weights])
     y = pd.to_numeric(data[value], errors="coerce")
-    problems = {
+    checks = {
         f"{value} is missing or not numeric": y.isna(),
         f"{value} is negative": y < 0,
         f"{group} is missing": data[group].isna(),
     }
     if weights:
-        w = pd.to_numeric(data[weights], errors="coerce")
-        problems[f"{weights} is not a positive number"] = ~(w > 0)
-    for what, mask in problems.items():
-        if mask.any():
-            rows = list(data.index[mask.to_numpy()][:10])
-            more = f" (and {int(mask.sum()) - 10} more)" if mask.sum() > 10 else ""
-            units = f" ({region}: {data.loc[mask, region].tolist()[:10]})" if region in data.columns else ""
-            raise ValueError(f"{int(mask.sum())} row(s) where {what}: index {rows}{units}{more}")
+        checks[f"{weights} is not a positive number"] = ~(pd.to_numeric(data[weights], errors="coerce") > 0)
+    for what, mask in checks.items():
+        reject(data, mask, what, show=["index", region])
 
 
 def _decompose(y: np.ndarray, g: np.ndarray, w: np.ndarray):

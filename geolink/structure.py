@@ -22,6 +22,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from geolink._checks import reject, require_columns
+
 CLASSES = ("formed", "strengthened", "weakened", "lost", "none")
 
 #: Producer services as in the China City Statistical Yearbook (both GB/T 4754-2002 and -2011 wording).
@@ -35,14 +37,6 @@ PRODUCER_SERVICES = (
     "科学研究和技术服务业",
 )
 MANUFACTURING = ("制造业",)
-
-
-def _rows(frame: pd.DataFrame, mask, what: str) -> None:
-    mask = np.asarray(mask, dtype=bool)
-    if mask.any():
-        shown = frame.loc[mask].head(10).to_dict("records")
-        more = f" (and {int(mask.sum()) - 10} more)" if mask.sum() > 10 else ""
-        raise ValueError(f"{int(mask.sum())} row(s) where {what}: {shown}{more}")
 
 
 def panel(
@@ -60,9 +54,7 @@ def panel(
     a ``region`` column (and ``year``) and one numeric column per industry.
     """
     keys = [region] + ([year] if year else [])
-    missing = [c for c in keys if c not in data.columns]
-    if missing:
-        raise KeyError(f"column(s) {missing} not in data; columns are {list(data.columns)}")
+    require_columns(data, keys)
     if industry is None:
         long = data.melt(id_vars=keys, var_name="_industry", value_name="_value")
     else:
@@ -71,11 +63,16 @@ def panel(
         long = data[keys + [industry, value]].rename(columns={industry: "_industry", value: "_value"})
     v = pd.to_numeric(long["_value"], errors="coerce")
     shown = long.rename(columns={"_industry": industry or "industry", "_value": value})
-    _rows(shown, v.isna(), "the value is missing or not numeric")
-    _rows(shown, v < 0, "the value is negative")
+    reject(shown, v.isna(), "the value is missing or not numeric", show=["records"])
+    reject(shown, v < 0, "the value is negative", show=["records"])
     long = long.assign(_value=v)
     named = long.rename(columns={"_industry": industry or "industry", "_value": value})
-    _rows(named, long.duplicated(keys + ["_industry"], keep=False), "region × industry is duplicated")
+    reject(
+        named,
+        long.duplicated(keys + ["_industry"], keep=False),
+        "region × industry is duplicated",
+        show=["records"],
+    )
     if not year:
         long = long.assign(_year=0)  # one block; the year column is dropped from the results
         keys = [region, "_year"]
