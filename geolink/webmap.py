@@ -31,6 +31,7 @@ from geolink.agglomerations import agglomeration_outline
 from geolink.boundaries import is_national, maritime_line
 from geolink.classes import MISSING_COLOR, MISSING_LABEL, Classes, classify, format_number
 from geolink.coords import convert_geometry
+from geolink.fonts import CSS_FONT_STACK
 from geolink.projection import local_crs
 
 AMAP_TILES = (
@@ -88,7 +89,7 @@ def _legend(classes: Classes, values, title: str) -> str:
     return (
         "<style>.leaflet-container{background:#ffffff}</style>"
         '<div id="geolink-legend" style="position:fixed;bottom:24px;right:10px;z-index:1000;background:white;'
-        'padding:8px 10px;border:1px solid #999;border-radius:4px;font:12px sans-serif">'
+        f'padding:8px 10px;border:1px solid #999;border-radius:4px;font:12px {CSS_FONT_STACK}">'
         f"<b>{html.escape(title)}</b>{rows}</div>"
     )
 

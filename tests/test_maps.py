@@ -20,7 +20,7 @@ def gba():
 
 
 def test_a_cjk_font_is_used_and_no_glyph_is_missing(tmp_path, gba):
-    assert cjk_font() is not None, "no CJK font installed (CI installs fonts-wqy-microhei)"
+    assert cjk_font() is not None, "no CJK font: neither a system one nor the bundled subset"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig = geolink.choropleth(gba, "value", title="粤港澳大湾区 城镇化率", source="数据来源：统计年鉴")
