@@ -148,8 +148,8 @@ class DagumResult:
     >>> res = geolink.dagum_gini(df, "v", group="g", time="year")
     >>> res.within_wide.round(4).to_dict("index")[2010]
     {'G': 0.5202, 'a': 0.2222, 'b': 0.2222}
-    >>> res.between_mean.round(4).to_dict("records")
-    [{'mean_G_jh': 0.8182, 'change_pct': 0.0}]   # 162 / (3 · 3 · (2 + 20))
+    >>> res.between_mean.round(4).to_dict("records")   # G_jh = 162 / (3 · 3 · (2 + 20))
+    [{'mean_G_jh': 0.8182, 'change_pct': 0.0}]
     """
 
     summary: pd.DataFrame
