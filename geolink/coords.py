@@ -5,8 +5,8 @@ metres applied by Chinese map providers inside mainland China (the
 ``out_of_china`` box below).  The forward offset is the published
 "eviltransform" formula; the inverse has no closed form and is obtained by
 fixed-point iteration until the forward transform of the estimate reproduces
-the input to < 1e-9 degrees (about 0.1 mm), far below the 0.5 m required by
-SPEC §1.  BD-09 is a further small rotation/scaling of GCJ-02; its usual
+the input to < 1e-9 degrees (about 0.1 mm), far below the 0.5 m a
+prefecture map needs.  BD-09 is a further small rotation/scaling of GCJ-02; its usual
 closed-form inverse (0.1 m error) is refined the same way.
 
 All functions are vectorised over numpy arrays (longitude, latitude in

@@ -91,7 +91,7 @@ def test_public_functions_follow_the_vocabulary(name):
     assert len(options) <= 1, f"{name}: options {options} must be keyword-only"
 
 
-INTERNAL = re.compile(r"seed ?00\d|SPEC\b|SPEC §|issue #?\d+|\bissues? \d+", re.I)
+INTERNAL = re.compile(r"seed ?00\d|\bSPEC\b|\bissues? (#\d+|\d+)", re.I)
 
 
 def test_no_internal_references_in_package_readme_or_outputs():
