@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from geolink._regional import concat_dropped, named, panel, periods
+from geolink.weights import as_graph, graph_for
 
 QUADRANTS = ("HH", "LH", "LL", "HL")  # esda's q codes 1..4
 
@@ -48,50 +49,6 @@ def _global_seed(seed):
         yield
     finally:
         np.random.set_state(state)  # noqa: NPY002
-
-
-def _units_for_weights(frame: pd.DataFrame, weights) -> tuple[pd.DataFrame, list[str]]:
-    """Unit labels as the weights' ids: adcodes (names resolved) when the weights are a kind."""
-    if not isinstance(weights, str):
-        return frame, []
-    from geolink.weights import _centroids
-
-    known = _centroids("display").index
-    labels = frame["unit"].astype(str)
-    if labels.isin(known).all():
-        return frame.assign(unit=labels.to_numpy()), []
-    from geolink.names import resolve_names
-
-    uniq = pd.unique(frame["unit"])
-    res = resolve_names(uniq)
-    bad = res["adcode"].isna().to_numpy()
-    if bad.any():
-        raise ValueError(
-            f"{int(bad.sum())} unit(s) are not prefecture-level units, so weights={weights!r} cannot be built: "
-            f"{list(uniq[bad][:10])}; pass a libpysal Graph with their ids instead"
-        )
-    mapping = dict(zip(uniq, res["adcode"], strict=True))
-    return frame.assign(unit=frame["unit"].map(mapping).to_numpy()), ["unit names resolved to adcodes"]
-
-
-def _prepare(data, value, unit, time, weights, dropna):
-    frame, dropped = panel(data, value, unit=unit, time=time, dropna=dropna)
-    frame, notes = _units_for_weights(frame, weights)
-    return frame, dropped, notes
-
-
-def _period_graph(weights, units):
-    from geolink.weights import as_graph
-
-    return as_graph(weights, list(units)).transform("r")
-
-
-def _link_notes(graph) -> list[str]:
-    linked = getattr(graph, "linked", None)
-    if linked is None or not len(linked):
-        return []
-    pairs = ", ".join(f"{a}–{b} ({d:.0f} km)" for a, b, d in linked.itertuples(index=False))
-    return [f"units without a neighbour or detached from the rest were linked to their nearest unit: {pairs}"]
 
 
 @dataclass
@@ -158,17 +115,13 @@ def moran(
     import esda
 
     _check_permutations(permutations)
-    frame, dropped, notes = _prepare(data, value, unit, time, weights, dropna)
-    units = list(pd.unique(frame["unit"]))
-    from geolink.weights import as_graph
-
-    full = as_graph(weights, units)
-    notes += _link_notes(full)
+    frame, dropped = panel(data, value, unit=unit, time=time, dropna=dropna)
+    frame, full, notes = graph_for(frame, weights)
     rows = []
     for at, part in periods(frame):
         y = part.set_index("unit")["value"]
         _require_variation(y, value, at)
-        graph = _period_graph(full, y.index)
+        graph = as_graph(full, list(y.index)).transform("r")
         with _global_seed(seed):
             m = esda.Moran(y.reindex(graph.unique_ids).to_numpy(), graph, permutations=permutations)
         row = {"time": at, "n": int(m.n), "I": m.I, "EI": m.EI, "z_norm": m.z_norm, "p_norm": m.p_norm}
@@ -287,17 +240,14 @@ def local_moran(
         raise ValueError("local_moran needs permutations ≥ 1 for its p-values")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
-    frame, dropped, notes = _prepare(data, value, unit, time, weights, dropna)
-    from geolink.weights import as_graph
-
-    full = as_graph(weights, list(pd.unique(frame["unit"])))
-    notes += _link_notes(full)
+    frame, dropped = panel(data, value, unit=unit, time=time, dropna=dropna)
+    frame, full, notes = graph_for(frame, weights)
     rng = np.random.default_rng(seed)
     tables, summaries = [], []
     for at, part in periods(frame):
         y = part.set_index("unit")["value"]
         _require_variation(y, value, at)
-        graph = _period_graph(full, y.index)
+        graph = as_graph(full, list(y.index)).transform("r")
         y = y.reindex(graph.unique_ids)
         z = (y.to_numpy() - y.mean()) / y.std(ddof=0)
         lag = graph.lag(z)

@@ -312,13 +312,9 @@ def _design(cs: pd.DataFrame, terms: list[str], group) -> tuple[np.ndarray, list
 def _spatial(cs: pd.DataFrame, terms: list[str], group, model: str, weights):
     import spreg
 
-    from geolink.autocorrelation import _link_notes, _units_for_weights
-    from geolink.weights import as_graph
+    from geolink.weights import graph_for
 
-    frame = pd.DataFrame({"unit": cs.index})
-    frame, notes = _units_for_weights(frame, weights)
-    graph = as_graph(weights, list(frame["unit"]))
-    notes += _link_notes(graph)
+    _, graph, notes = graph_for(pd.DataFrame({"unit": cs.index}), weights)
     w = graph.transform("r").to_W()
     X, names = _design(cs, terms, group)
     y = cs[["growth"]].to_numpy(float)

@@ -304,3 +304,41 @@ def as_graph(weights, units, *, resolution: str = "display"):
         if hasattr(weights, attr):
             setattr(graph, attr, getattr(weights, attr))
     return graph
+
+
+def _as_adcodes(labels: pd.Series, weights) -> tuple[pd.Series, list[str]]:
+    """Unit labels as adcodes (names resolved), for weights built from the bundled boundaries."""
+    known = _centroids("display").index
+    text = labels.astype(str)
+    if text.isin(known).all():
+        return text, []
+    from geolink.names import resolve_names
+
+    uniq = pd.unique(labels)
+    res = resolve_names(uniq)
+    bad = res["adcode"].isna().to_numpy()
+    if bad.any():
+        raise ValueError(
+            f"{int(bad.sum())} unit(s) are not prefecture-level units, so weights={weights!r} cannot be built: "
+            f"{list(uniq[bad][:10])}; pass a libpysal Graph with their ids instead"
+        )
+    return labels.map(dict(zip(uniq, res["adcode"], strict=True))), ["unit names resolved to adcodes"]
+
+
+def graph_for(frame: pd.DataFrame, weights) -> tuple[pd.DataFrame, object, list[str]]:
+    """(frame, graph, notes) for a frame with a ``unit`` column and ``weights`` (a Graph or a kind).
+
+    A kind: unit labels become adcodes and the weights are built on the
+    frame's units with islands linked (said in ``notes``); a Graph must
+    contain every unit.  The graph is not row-standardised.
+    """
+    notes: list[str] = []
+    if isinstance(weights, str):
+        units, notes = _as_adcodes(frame["unit"], weights)
+        frame = frame.assign(unit=units.to_numpy())
+    graph = as_graph(weights, list(pd.unique(frame["unit"])))
+    linked = getattr(graph, "linked", None)
+    if linked is not None and len(linked):
+        pairs = ", ".join(f"{a}–{b} ({d:.0f} km)" for a, b, d in linked.itertuples(index=False))
+        notes.append(f"units without a neighbour or detached from the rest were linked to their nearest unit: {pairs}")
+    return frame, graph, notes
