@@ -142,6 +142,7 @@ class LocalMoranResult:
     summary : per period: the number of units per cluster label and the
         p-value threshold used (``alpha`` or its FDR threshold).
     weights : the libpysal Graph used.
+    unit, time : the names of the unit and period columns of ``table``.
     """
 
     table: pd.DataFrame
@@ -149,6 +150,8 @@ class LocalMoranResult:
     weights: object
     alpha: float
     fdr: bool
+    unit: str = "adcode"
+    time: str | None = None
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list = field(default_factory=list)
 
@@ -266,6 +269,6 @@ def local_moran(
     table = named(pd.concat(tables, ignore_index=True).rename(columns={"value": value}), unit, time)
     summary = named(pd.DataFrame(summaries), None, time)
     return LocalMoranResult(
-        table=table, summary=summary, weights=full, alpha=alpha, fdr=fdr,
+        table=table, summary=summary, weights=full, alpha=alpha, fdr=fdr, unit=unit, time=time,
         dropped=named(concat_dropped(dropped), unit, time), notes=notes,
     )

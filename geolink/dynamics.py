@@ -37,10 +37,12 @@ class DensityResult:
     bandwidths : one row per period × group: ``n``, ``rule`` (``'scott'``,
         ``'silverman'`` or ``'factor'``), ``factor`` and ``bandwidth`` (in the
         value's units).
+    time : the name of the period column (None: one period).
     """
 
     table: pd.DataFrame
     bandwidths: pd.DataFrame
+    time: str | None = None
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list = field(default_factory=list)
 
@@ -127,6 +129,7 @@ def kernel_density(
     return DensityResult(
         table=named(pd.concat(tables, ignore_index=True), None, time),
         bandwidths=named(pd.DataFrame(bands), None, time),
+        time=time,
         dropped=named(dropped, unit, time),
     )
 
