@@ -82,7 +82,7 @@ def _maps(report: _Report, gdf) -> dict:
         ),
         "age_65_plus_pct": geolink.classify(gdf["age_65_plus_pct"], "quantiles", k=5, cmap="OrRd"),
     }
-    gba_classes = geolink.classify(gba["urbanisation_pct"], "fisher_jenks", k=4, cmap="YlGnBu")
+    gba_classes = geolink.classify(gba["urbanisation_pct"], "fisher_jenks", k=3, cmap="YlGnBu")
     report.figure(
         geolink.choropleth(
             gba, "urbanisation_pct", classes=gba_classes, labels="name_short", context=context,
@@ -90,13 +90,14 @@ def _maps(report: _Report, gdf) -> dict:
             value_unit="%", source=CENSUS,
         ),
         "gba_urbanisation_2020.png",
-        "Urbanisation rate 2020 (urban ÷ resident population) of the 11 Greater Bay Area units, in four "
+        "Urbanisation rate 2020 (urban ÷ resident population) of the 11 Greater Bay Area units, in three "
         "Fisher–Jenks classes; Hong Kong and Macao are not in the mainland census (no data).",
         CENSUS_SOURCE,
     )
     for value, title, caption in (
         ("urbanisation_pct", "城镇化率 Urbanisation 2020", "Urbanisation rate 2020 of every prefecture-level unit "
-         "(quintiles), with the eight national agglomerations outlined and the 南海诸岛 inset."),
+         "(quintiles), with the eight national agglomerations outlined and the 南海诸岛 inset; the source has no "
+         "2020 urban counts for Xinjiang, 周口, 通化 and a few county-level units (no data)."),
         ("growth_2010_2020_pct", "常住人口增长 Population growth 2010–2020",
          "Growth of the resident population 2010–2020 (%), with the eight agglomerations outlined: growth "
          "concentrates in the agglomerations, the north-east shrinks."),
@@ -136,6 +137,7 @@ def _inequality(report: _Report, panel: pd.DataFrame):
         members[complete], "urbanisation_pct", unit="adcode", time="year", start=2010, end=2020
     )
     s = dagum.summary.set_index("year")
+    trend, b = sigma.trend.set_index("group"), beta.summary.iloc[0]
     report.facts += [
         f"Dagum Gini of urbanisation across the eight agglomerations' cities (population-weighted): "
         f"{s.loc[2010, 'G']:.3f} (2010) → {s.loc[2020, 'G']:.3f} (2020), 95 % interval 2020 "
@@ -143,16 +145,12 @@ def _inequality(report: _Report, panel: pd.DataFrame):
         f"{s.loc[2020, 'share_nb']:.0f} % in 2020. Left out: {len(dagum.dropped)} city-years outside the eight "
         "or without an urban count.",
         f"σ (coefficient of variation) of urbanisation over the eight agglomerations' cities: "
-        f"{_sigma_of(sigma, 'all', 2010):.3f} (2010) → {_sigma_of(sigma, 'all', 2020):.3f} (2020).",
-        f"β convergence of urbanisation 2010 → 2020 ({beta.n} cities): β = {beta.beta:.4f} per year "
-        f"(robust SE {beta.se:.4f}, p = {beta.p_value:.2g}), half-life {beta.half_life:.0f} years.",
+        f"{trend.loc['all', 'sigma_first']:.3f} (2010) → {trend.loc['all', 'sigma_last']:.3f} (2020).",
+        f"β convergence of urbanisation 2010 → 2020 ({int(b['n'])} cities): β = {b['beta']:.4f} per year "
+        f"(robust SE {b['se']:.4f}, t test with {int(b['df'])} df: p = {b['p_value']:.2g}), "
+        f"half-life {b['half_life']:.0f} years.",
     ]
     return dagum, sigma, beta
-
-
-def _sigma_of(sigma, group: str, year: int) -> float:
-    table = sigma.table
-    return float(table.loc[(table["group"] == group) & (table["year"] == year), "sigma"].iloc[0])
 
 
 def _dagum_chart(dagum):
@@ -293,7 +291,7 @@ def _geopackage(report: _Report, gdf, classes, dagum, sigma, beta, decay, papers
             "dagum_summary": dagum.summary,
             "dagum_within": dagum.within,
             "dagum_between": dagum.between,
-            "sigma": sigma.table,
+            "sigma": sigma.summary,
             "beta": beta.summary,
             "decay_fits": pd.concat([cities.fits, towns.fits], ignore_index=True),
             "coagglomeration": papers["coagglomeration"],
@@ -342,7 +340,7 @@ def run(out: Path, progress: Callable[[str], None] = print) -> Path:
     report = _Report(out, progress)
     progress("census indices on prefecture boundaries")
     panel, cross = _census()
-    gdf = geolink.prefectures().join(cross.drop(columns=["name"]).set_index("adcode"), how="left")
+    gdf = geolink.prefectures().join(cross.drop(columns=["name", "province_adcode"]).set_index("adcode"), how="left")
     classes = _maps(report, gdf)
     progress("Dagum decomposition, σ and β convergence of urbanisation")
     dagum, sigma, beta = _inequality(report, panel)
