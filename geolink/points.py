@@ -5,7 +5,7 @@ the rest against the polygons:
 
 1. a regular 0.02° grid over China's bounding box (3,150 × 2,550 cells),
    each cell split into 8 × 8 fine cells of 0.0025° (about 250 m);
-2. every unit boundary is densified to a quarter fine cell; the fine cells
+2. every unit boundary is densified to half a fine cell; the fine cells
    its vertices fall in, grown by one fine cell, are *mixed*: a boundary can
    only cross such cells.  A 0.02° cell with no mixed fine cell is *pure*;
    the others are stored as 8 × 8 blocks of fine cells;
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import shutil
 import uuid
@@ -54,28 +55,31 @@ NTX = -(-NX // TILE)
 OUTSIDE = -1
 MIXED = -2  # in the cell grid: a block of fine cells; in a block: test the polygons
 _MARGIN = 1e-7  # degrees around a tile in which polygon edges are kept whole
-_GRID_VERSION = 1
-_ARRAYS = ("top", "block_ids", "blocks", "tile_ids", "tile_start", "piece_unit", "codes")
+_GRID_VERSION = 2
+_ARRAYS = ("top", "block_ids", "blocks", "tile_ids", "tile_start", "piece_unit", "wkb", "wkb_start", "codes")
 
 
 class _Grid:
     """The lookup grid of one boundary file, its arrays memory-mapped from the cache."""
 
     def __init__(self, folder):
-        for name in _ARRAYS:
-            setattr(self, name, np.load(folder / f"{name}.npy", mmap_mode="r"))
-        self._folder = folder
-        self._prepared = False
+        for name in _ARRAYS:  # plain ndarray views of the mapped files: cheap to slice
+            setattr(self, name, np.load(folder / f"{name}.npy", mmap_mode="r").view(np.ndarray))
+        self._pieces = np.full(len(self.piece_unit), None, dtype=object)
+        self._read = np.zeros(len(self.piece_unit), dtype=bool)
 
-    @functools.cached_property
-    def pieces(self) -> np.ndarray:
-        """Polygon pieces per tile (sorted by tile, then unit), built on first use."""
-        offsets = [np.load(self._folder / f"offsets{i}.npy") for i in range(3)]
-        coords = np.load(self._folder / "coords.npy")
-        return shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, coords, tuple(offsets))
-
-    def prepare(self, which: np.ndarray) -> None:
-        shapely.prepare(self.pieces[which])
+    def pieces(self, which: np.ndarray, prepare: bool = False) -> np.ndarray:
+        """Polygon pieces ``which`` (sorted by tile, then unit), read from WKB on first use."""
+        new = np.unique(which[~self._read[which]])
+        if len(new):
+            start, stop = self.wkb_start[new], self.wkb_start[new + 1]
+            blobs = [self.wkb[a:b].tobytes() for a, b in zip(start, stop, strict=True)]
+            self._pieces[new] = shapely.from_wkb(np.array(blobs, dtype=object))
+            self._read[new] = True
+        found = self._pieces[which]
+        if prepare:  # many tests: index the pieces' edges (GEOS prepared geometry)
+            shapely.prepare(found)
+        return found
 
 
 def _cells(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -99,10 +103,7 @@ def _boundary_file(resolution: str):
 def _grid(resolution: str) -> _Grid:
     from geolink._paths import cache_dir
 
-    source = _boundary_file(resolution)
-    with open(source, "rb") as f:
-        digest = hashlib.file_digest(f, "sha256").hexdigest()[:16]
-    folder = cache_dir() / f"pointgrid_v{_GRID_VERSION}_{resolution}_{digest}"
+    folder = cache_dir() / f"pointgrid_v{_GRID_VERSION}_{resolution}_{_digest(_boundary_file(resolution))}"
     if not (folder / "done").exists():
         tmp = folder.with_name(f".{folder.name}.{uuid.uuid4().hex}")
         tmp.mkdir()
@@ -120,6 +121,26 @@ def _grid(resolution: str) -> _Grid:
     return _Grid(folder)
 
 
+def _digest(path) -> str:
+    """sha256 of a file (16 hex digits), remembered in the cache by path, size and modification time."""
+    from geolink._paths import cache_dir
+
+    stat = os.stat(path)
+    key = f"{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}"
+    memo = cache_dir() / f"pointgrid_v{_GRID_VERSION}_sources.json"
+    try:
+        known = json.loads(memo.read_text())
+    except (OSError, ValueError):
+        known = {}
+    if key not in known:
+        with open(path, "rb") as f:
+            known[key] = hashlib.file_digest(f, "sha256").hexdigest()[:16]
+        tmp = memo.with_name(f".{memo.name}.{uuid.uuid4().hex}")
+        tmp.write_text(json.dumps(known))
+        os.replace(tmp, memo)
+    return known[key]
+
+
 def _build(resolution: str) -> dict[str, np.ndarray]:
     """The grid arrays: cell labels, blocks of fine cells and the polygon pieces per tile."""
     from scipy import ndimage
@@ -132,15 +153,16 @@ def _build(resolution: str) -> dict[str, np.ndarray]:
     tree = shapely.STRtree(geoms)
     nfx, nfy = NX * SUB, NY * SUB
     # fine cells of the densified boundaries and their 8 neighbours: mixed
-    xy = shapely.get_coordinates(shapely.segmentize(shapely.boundary(geoms), FINE_DEG / 4))
+    # (segments shorter than a fine cell cannot leave the 3 × 3 fine cells around their start)
+    xy = shapely.get_coordinates(shapely.segmentize(shapely.boundary(geoms), FINE_DEG / 2))
     fx, fy = (c.astype(np.int64) for c in _cells(xy[:, 0], xy[:, 1]))
-    fy, fx = np.divmod(np.unique(fy * nfx + fx), nfx)
+    fy, fx = np.divmod(_distinct(fy * nfx + fx), nfx)
     step = np.array([-1, 0, 1])
     ny_ = np.clip(fy[:, None] + np.repeat(step, 3), 0, nfy - 1).ravel()
     nx_ = np.clip(fx[:, None] + np.tile(step, 3), 0, nfx - 1).ravel()
     del xy, fx, fy
     coarse = (ny_ // SUB) * NX + nx_ // SUB
-    block_ids = np.unique(coarse)
+    block_ids = _distinct(coarse)
     mixed = np.zeros((len(block_ids), SUB * SUB), dtype=bool)
     mixed[np.searchsorted(block_ids, coarse), (ny_ % SUB) * SUB + nx_ % SUB] = True
     del ny_, nx_, coarse
@@ -177,9 +199,7 @@ def _build(resolution: str) -> dict[str, np.ndarray]:
     cy, cx = np.divmod(block_ids[has_mixed], NX)
     tiles = np.unique((cy // TILE) * NTX + cx // TILE)
     pieces, piece_tile, piece_unit = _pieces(geoms, tree, tiles)
-    ragged = shapely.to_ragged_array(pieces)
-    if ragged[0] != shapely.GeometryType.MULTIPOLYGON:
-        raise RuntimeError("polygon pieces must be stored as multipolygons")
+    wkb = shapely.to_wkb(pieces)
     tile_ids, start = np.unique(piece_tile, return_index=True)
     return {
         "top": top,
@@ -189,9 +209,15 @@ def _build(resolution: str) -> dict[str, np.ndarray]:
         "tile_start": np.append(start, len(piece_tile)),
         "piece_unit": piece_unit,
         "codes": units["adcode"].to_numpy(dtype="U6"),
-        "coords": ragged[1],
-        **{f"offsets{i}": o for i, o in enumerate(ragged[2])},
+        "wkb": np.frombuffer(b"".join(wkb), dtype=np.uint8),
+        "wkb_start": np.concatenate([[0], np.cumsum([len(b) for b in wkb])]),
     }
+
+
+def _distinct(v: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (``np.unique`` without its hash table, much faster on millions of ints)."""
+    v = np.sort(v)
+    return v[np.concatenate([[True], v[1:] != v[:-1]])]
 
 
 def _units_at(geoms, tree, x, y) -> np.ndarray:
@@ -247,16 +273,15 @@ def _pieces(geoms, tree, tiles: np.ndarray):
     order = np.lexsort((ui, ti))
     ti, ui = ti[order], ui[order]
     cut = np.array([shapely.clip_by_rect(geoms[u], *box[t]) for t, u in zip(ti, ui, strict=True)])
-    cut = np.array([_polygonal(g) for g in cut])
-    keep = ~shapely.is_empty(cut)
-    return cut[keep], tiles[ti[keep]], ui[keep].astype(np.int16)
-
-
-def _polygonal(g):
-    """The polygons of a cut as one MultiPolygon (cuts may hold stray lines or points)."""
-    parts = shapely.get_parts(g)
-    parts = shapely.get_parts(parts[shapely.get_type_id(parts) == 3])  # polygons only
-    return shapely.multipolygons(parts) if len(parts) else shapely.MultiPolygon()
+    # the polygons of each cut as one MultiPolygon (a cut may also hold stray lines or points)
+    parts, of = shapely.get_parts(cut, return_index=True)
+    parts, inner = shapely.get_parts(parts, return_index=True)  # members of collections
+    of = of[inner]
+    polygon = shapely.get_type_id(parts) == 3
+    parts, of = parts[polygon], of[polygon]
+    kept = _distinct(of)
+    pieces = shapely.multipolygons(parts, indices=np.searchsorted(kept, of))
+    return pieces, tiles[ti[kept]], ui[kept].astype(np.int16)
 
 
 def _coords(points, lon, lat, crs: str) -> tuple[np.ndarray, np.ndarray]:
@@ -310,10 +335,18 @@ def assign_points(
 
     Returns
     -------
-    pandas Series of adcodes (object dtype; None outside every unit and for
-    missing coordinates), aligned with the input; ``.attrs`` holds
-    ``outside`` (count of points outside China) and ``missing`` (count of
-    points without coordinates).
+    pandas Series of adcodes, aligned with the input, of categorical dtype
+    (categories: the 370 adcodes in order; the codes stay small integers
+    until text is asked for, e.g. ``.astype(str)``); NaN outside every unit
+    and for missing coordinates.  ``.attrs`` holds ``outside`` (count of
+    points outside China) and ``missing`` (count of points without
+    coordinates).
+
+    Examples
+    --------
+    >>> codes = assign_points(lon=[113.75, 121.47, 2.35, None], lat=[23.02, 31.23, 48.85, 30.0])
+    >>> codes.astype(object).tolist(), codes.attrs
+    (['441900', '310100', nan, nan], {'missing': 1, 'outside': 1})
     """
     if engine == "dask":
         return assign_points_dask(
@@ -323,11 +356,12 @@ def assign_points(
         raise ValueError(f"engine must be 'numpy' or 'dask', got {engine!r}")
     lon, lat = _lonlat_from(points, lon, lat)
     x, y = _coords(points, lon, lat, crs)
-    codes = _assign_arrays(x, y, resolution)
+    unit = _unit_index(x, y, resolution)
+    codes = pd.Categorical.from_codes(unit, dtype=_adcodes(resolution))
     index = points.index if isinstance(points, (pd.Series, pd.DataFrame)) else None
-    out = pd.Series(codes, index=index, name="adcode", dtype=object)
-    missing = int((np.isnan(x) | np.isnan(y)).sum())
-    out.attrs.update(missing=missing, outside=int(out.isna().sum()) - missing)
+    out = pd.Series(codes, index=index, name="adcode")
+    missing = int(np.count_nonzero(np.isnan(x) | np.isnan(y)))
+    out.attrs.update(missing=missing, outside=int(np.count_nonzero(unit == OUTSIDE)) - missing)
     if (
         len(x)
         and out.attrs["outside"] > 0.9 * len(x)
@@ -338,6 +372,11 @@ def assign_points(
             stacklevel=2,
         )
     return out
+
+
+@functools.cache
+def _adcodes(resolution: str) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(_grid(resolution).codes.tolist())
 
 
 def _unit_index(x: np.ndarray, y: np.ndarray, resolution: str) -> np.ndarray:
@@ -374,9 +413,7 @@ def _exact(grid: _Grid, x: np.ndarray, y: np.ndarray, cell: np.ndarray) -> np.nd
     count = np.where(grid.tile_ids[t] == tile, grid.tile_start[t + 1] - grid.tile_start[t], 0)
     point = np.repeat(np.arange(len(x)), count)
     piece = np.repeat(start - np.cumsum(count) + count, count) + np.arange(len(point))
-    if len(piece) > 20_000:  # many tests: index the pieces' edges (GEOS prepared geometry)
-        grid.prepare(np.unique(piece))
-    hit = shapely.intersects_xy(grid.pieces[piece], x[point], y[point])
+    hit = shapely.intersects_xy(grid.pieces(piece, prepare=len(piece) > 20_000), x[point], y[point])
     # pieces are sorted by unit within a tile: a point's first hit is its smallest adcode
     return _first_hit(len(x), point[hit], grid.piece_unit[piece[hit]])
 
@@ -415,11 +452,13 @@ def aggregate_points(
         table = _aggregate_dask(points, by, lon, lat, crs, resolution, npartitions)
     else:
         codes = assign_points(points, lon=lon, lat=lat, crs=crs, resolution=resolution)
-        frame = pd.DataFrame({"adcode": codes.to_numpy()}, index=codes.index)
+        # count by unit number (adcode order), then name the units
+        frame = pd.DataFrame({"adcode": codes.cat.codes.to_numpy()}, index=codes.index)
         for col in by:
             frame[col] = points[col].to_numpy()
-        table = frame.dropna(subset=["adcode"]).groupby(["adcode", *by], sort=True).size().rename("count")
-        table = table.reset_index()
+        frame = frame[frame["adcode"].to_numpy() >= 0]
+        table = frame.groupby(["adcode", *by], sort=True).size().rename("count").reset_index()
+        table["adcode"] = np.asarray(codes.cat.categories, dtype=object)[table["adcode"].to_numpy()]
         table.attrs.update(codes.attrs)
     if agglomerations:
         from geolink.agglomerations import agglomerations as membership
