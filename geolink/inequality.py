@@ -113,7 +113,9 @@ def _pair_sums(y2: np.ndarray, codes: np.ndarray, w2: np.ndarray, k: int) -> np.
             terms -= _take(cum_wy[b], pos)
             above[:, a, b] = (terms if wa is None else wa * terms).sum(axis=1)
             # Σ_a Σ_b w w (y_a − y_b) = W_b S_a − W_a S_b gives the other direction
-            above[:, b, a] = above[:, a, b] - (totals_w[:, b] * totals_wy[:, a] - totals_w[:, a] * totals_wy[:, b])
+            above[:, b, a] = above[:, a, b] - (
+                totals_w[:, b] * totals_wy[:, a] - totals_w[:, a] * totals_wy[:, b]
+            )
     return above
 
 

@@ -286,4 +286,6 @@ def test_pair_sum_matrix_batched_samples(weighted):
     codes2 = rng.integers(0, k, (B, n))
     above2, _ = pair_sum_matrix(ys, codes2, ws, k)
     for b in range(B):
-        np.testing.assert_allclose(above2[b], brute_pair_sums(ys[b], codes2[b], ws[b], k), rtol=1e-12, atol=1e-10)
+        np.testing.assert_allclose(
+            above2[b], brute_pair_sums(ys[b], codes2[b], ws[b], k), rtol=1e-12, atol=1e-10
+        )
