@@ -145,6 +145,15 @@ def _positions(ya: np.ndarray, yb: np.ndarray) -> np.ndarray:
     return np.cumsum(from_b, axis=1)[~from_b].reshape(ya.shape)
 
 
+def _group_totals(v2: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
+    """Sums of ``v2`` (B, n) per group: shape (B, k)."""
+    c2 = np.broadcast_to(np.atleast_2d(codes), v2.shape)
+    if len(v2) == 1:
+        return np.bincount(c2[0], weights=v2[0], minlength=k)[None, :]
+    slot = c2 + k * np.arange(len(v2))[:, None]
+    return np.bincount(slot.ravel(), weights=v2.ravel(), minlength=len(v2) * k).reshape(-1, k)
+
+
 def _components(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> dict[str, np.ndarray]:
     """Dagum components for B samples at once (arrays of shape (B, …)); see the module docstring."""
     y2 = np.atleast_2d(y)
@@ -180,15 +189,6 @@ def _components(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> dict
         "Gjh": Gjh,
         "Djh": Djh,
     }
-
-
-def _group_totals(v2: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
-    """Sums of ``v2`` (B, n) per group: shape (B, k)."""
-    c2 = np.broadcast_to(np.atleast_2d(codes), v2.shape)
-    if len(v2) == 1:
-        return np.bincount(c2[0], weights=v2[0], minlength=k)[None, :]
-    slot = c2 + k * np.arange(len(v2))[:, None]
-    return np.bincount(slot.ravel(), weights=v2.ravel(), minlength=len(v2) * k).reshape(-1, k)
 
 
 @dataclass

@@ -147,7 +147,7 @@ def _build(resolution: str) -> dict[str, np.ndarray]:
 
     from geolink.boundaries import prefectures
 
-    units = prefectures(resolution).sort_values("adcode")
+    units = prefectures(resolution=resolution).sort_values("adcode")
     geoms = np.asarray(units.geometry.values).copy()
     shapely.prepare(geoms)
     tree = shapely.STRtree(geoms)
