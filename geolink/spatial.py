@@ -44,7 +44,8 @@ def locate(lon, lat, *, resolution: str = "display") -> np.ndarray:
     ['440100', '440300', None]
     """
     lon, lat = np.atleast_1d(np.asarray(lon, float)), np.atleast_1d(np.asarray(lat, float))
-    return assign_points(lon=lon, lat=lat, resolution=resolution).to_numpy(dtype=object)
+    codes = assign_points(lon=lon, lat=lat, resolution=resolution).astype(object)
+    return codes.where(codes.notna(), None).to_numpy(dtype=object)
 
 
 def which_agglomerations(where, *, resolution: str = "display") -> list[str]:
