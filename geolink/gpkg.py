@@ -358,9 +358,10 @@ def _check_geopackage(path: Path) -> None:
 
 
 def _writers(path: Path) -> list[str]:
-    """Other processes holding ``path`` (or its ``-wal``) open for writing, as ``'pid (name)'`` (Linux /proc)."""
+    """Other processes holding ``path`` (or its ``-wal``/``-shm``, which a new file would inherit) open for
+    writing, as ``'pid (name)'`` (Linux /proc; elsewhere an empty list)."""
     ids = set()
-    for p in (path, Path(f"{path}-wal")):
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         with suppress(OSError):
             st = p.stat()
             ids.add((st.st_dev, st.st_ino))
@@ -722,6 +723,8 @@ def to_gpkg(
         if append:
             _check_geopackage(path)
             _check_names(list(layers), _existing_layers(path))
+        else:
+            _refuse_if_in_use(path)  # before the work, and again before the rename
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp.gpkg")
         try:
             for name, (out, fields, geom_type, is_spatial) in prepared.items():

@@ -191,3 +191,35 @@ def test_render_national_layer(written):
     info = probe("render", path, "nation", out)
     assert info["features"] == 370 and info["legend"][-1] == "无数据"
     assert out.stat().st_size > 50_000
+
+
+@needs_qgis
+@needs_validator
+def test_cli_and_demo_geopackages_open_styled_in_qgis(tmp_path):
+    from conftest import CENSUS_CITY
+
+    from geolink.cli import main
+
+    runs = [["export", "-o", str(tmp_path / "export.gpkg"), "--agglomerations", "gba", "yrd"]]
+    if CENSUS_CITY.exists():
+        runs.append(["join", str(CENSUS_CITY), "-o", str(tmp_path / "join.gpkg")])
+    runs.append(["demo", "--out", str(tmp_path / "demo")])
+    for args in runs:
+        assert main(args) == 0, args
+    for path in [*tmp_path.glob("*.gpkg"), *tmp_path.glob("demo/*.gpkg")]:
+        code, out = validate(path)
+        assert code == 0, (path.name, out)
+        with sqlite3.connect(path) as con:
+            titles = con.execute("select table_name, column_name, title from gpkg_data_columns").fetchall()
+        info = probe("inspect", path)
+        renamed = [(t, c, title) for t, c, title in titles if c != title]
+        for table, column, title in renamed:  # every renamed field shows its original name
+            assert info[table]["aliases"][column] == title, (path.name, table, column)
+            assert info[table]["display_names"][column] == title
+        for name, layer in info.items():
+            assert layer["style_loaded"], (path.name, name)
+            if layer["spatial"]:
+                assert layer["drawn"] == layer["features"] > 0, (path.name, name)
+                if layer["method_property"]:
+                    assert layer["native"]["method"] == layer["method_property"]
+                    assert layer["method_property"] in {"Quantile", "Jenks", "EqualInterval", "StdDev", "Custom"}
