@@ -509,11 +509,13 @@ def _drop_layer(con: sqlite3.Connection, name: str) -> None:
         ("gpkg_ogr_contents", "table_name"),
         ("gpkg_data_columns", "table_name"),
         ("gpkg_metadata_reference", "table_name"),
-        ("layer_styles", "f_table_name"),
         ("gpkg_contents", "table_name"),
     ):
         if table in meta:
             con.execute(f"DELETE FROM main.{table} WHERE {column} = ?", (name,))
+    if "layer_styles" in meta:  # geolink's styles go; styles a colleague saved stay, no longer the default
+        con.execute("DELETE FROM main.layer_styles WHERE f_table_name = ? AND owner = 'geolink'", (name,))
+        con.execute("UPDATE main.layer_styles SET useAsDefault = 0 WHERE f_table_name = ?", (name,))
 
 
 def _copy_rows(con: sqlite3.Connection, table: str, where: str, args: tuple, skip=("id",)) -> None:
@@ -649,6 +651,23 @@ def _prepare(name: str, frame: pd.DataFrame):
     return out, fields, (types.iloc[0] if len(types) else None), True
 
 
+def _check_style_values(name: str, frame: pd.DataFrame, style: Style) -> None:
+    """A graduated column must be numeric; every value of a categorized column needs a category."""
+    if style.kind == "graduated" and not pd.api.types.is_numeric_dtype(frame[style.column]):
+        raise TypeError(
+            f"layer {name!r}: graduated style on {style.column!r}, which is not numeric "
+            f"({frame[style.column].dtype}); convert it or use Style.categorized"
+        )
+    if style.kind == "categorized":
+        values = frame[style.column].dropna()
+        unlisted = sorted({str(v) for v in values[~values.isin(list(style.categories))]})
+        if unlisted:
+            raise ValueError(
+                f"layer {name!r}: values of {style.column!r} without a category: {unlisted[:10]}; "
+                "add them to categories (only missing values are drawn as no data)"
+            )
+
+
 def to_gpkg(
     path,
     layers: Mapping[str, pd.DataFrame],
@@ -714,6 +733,7 @@ def to_gpkg(
             )
         if style.column is not None and style.column not in prepared[name][1]:
             raise KeyError(f"style column {style.column!r} not in layer {name!r}")
+        _check_style_values(name, layers[name], style)
 
     path = Path(os.path.realpath(Path(path).expanduser()))
     path.parent.mkdir(parents=True, exist_ok=True)

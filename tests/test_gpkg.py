@@ -331,6 +331,9 @@ def test_styles_of_every_kind(layers, tmp_path):
         "HL": ("#fdae61", "高—低"),
         "LH": ("#abd9e9", "低—高"),
     }
+    with pytest.raises(ValueError, match=r"values of '象限' without a category: \['ns'\]"):
+        to_gpkg(tmp_path / "s.gpkg", {"lisa": gba}, styles={"lisa": Style.categorized("象限", lisa)})
+    lisa["ns"] = ("#eeeeee", "不显著")
     path = to_gpkg(
         tmp_path / "s.gpkg", {"lisa": gba}, styles={"lisa": Style.categorized("象限", lisa, labels=False)}
     )
@@ -345,14 +348,31 @@ def test_styles_of_every_kind(layers, tmp_path):
         ("\"xiangxian\" = 'LL'", "低—低"),
         ("\"xiangxian\" = 'HL'", "高—低"),
         ("\"xiangxian\" = 'LH'", "低—高"),
+        ("\"xiangxian\" = 'ns'", "不显著"),
         ("ELSE", "无数据"),
     ]
     assert default.find("labeling") is None and default.get("labelsEnabled") == "0"
     cats = [(c.get("value"), c.get("label")) for c in native.iter("category")]
-    assert cats == [("HH", "高—高"), ("LL", "低—低"), ("HL", "高—低"), ("LH", "低—高"), ("", "无数据")]
+    assert cats[4:] == [("ns", "不显著"), ("", "无数据")]
+    with pytest.raises(TypeError, match="graduated style on '象限', which is not numeric"):
+        to_gpkg(tmp_path / "g.gpkg", {"lisa": gba}, styles={"lisa": Style("象限", classify([1, 2]))})
     with pytest.raises(ValueError, match="not both"):
         Style("象限", classify([1, 2]), categories=lisa)
     with pytest.raises(ValueError, match="colours are"):
         Style.categorized("象限", {"HH": ("red", "高—高")})
     with pytest.raises(ValueError, match="attribute-only table"):
         to_gpkg(tmp_path / "t.gpkg", {"t": layers["gini"]}, styles={"t": Style()})
+
+
+def test_replacing_a_layer_keeps_a_colleagues_own_qgis_style(layers, tmp_path):
+    path = to_gpkg(tmp_path / "out.gpkg", {"gba": layers["gba"]})
+    with sqlite3.connect(path) as con:
+        con.execute(
+            "insert into layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+            "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
+            "values ('', '', 'gba', 'geom', 'mine', '<qgis/>', '', 1, 'saved in QGIS', '', '')"
+        )
+    to_gpkg(path, {"gba": layers["gba"].iloc[:3]}, mode="append")
+    with sqlite3.connect(path) as con:
+        rows = con.execute("select styleName, useAsDefault, owner from layer_styles order by id").fetchall()
+    assert rows == [("mine", 0, ""), ("geolink default", 1, "geolink")]

@@ -64,7 +64,7 @@ def written(tmp_path_factory):
     nation["城镇化率"] = value
     classes = classify(nation["城镇化率"], "fisher_jenks", 5)
     gba = geolink.cities_in("gba")
-    gba["城市群"] = ["核心", "核心", "外围", "核心", "外围", "外围", "外围", "外围", "外围", "特区", None]
+    gba["城市群"] = ["核心", "核心", "外围", "核心", "外围", "外围", "外围", "外围", "外围", "核心", None]
     points = gba[["adcode", "name", "geometry"]].copy()
     points["geometry"] = gba.representative_point()
     lines = geolink.agglomeration_outline("gba")
@@ -131,6 +131,8 @@ def test_gdal_validator_passes_with_extra_checks(written, tmp_path):
     path, nation, _ = written
     code, out = validate(path)
     assert code == 0, out
+    ogr = subprocess.run(["ogrinfo", "-so", "-al", str(path)], capture_output=True, text=True)
+    assert ogr.returncode == 0 and ogr.stderr == "", ogr.stderr  # no "Non-conformant content" warnings
     # also after in-place appends and a replaced layer
     to_gpkg(path, {"extra": nation.iloc[:20], "gini": pd.DataFrame({"年": [1]})}, mode="append")
     to_gpkg(path, {"extra": nation.iloc[:10]}, mode="append")
@@ -154,7 +156,16 @@ def test_append_while_qgis_holds_an_unsaved_edit(tmp_path):
     path = to_gpkg(tmp_path / "shared.gpkg", {"gba": gba})
     for run in range(3):
         qgis = subprocess.Popen(
-            [SYSTEM_PYTHON, str(PROBE), "hold-edit", str(path), "gba", str(run + 1), "pop", str(1000.0 + run)],
+            [
+                SYSTEM_PYTHON,
+                str(PROBE),
+                "hold-edit",
+                str(path),
+                "gba",
+                str(run + 1),
+                "pop",
+                str(1000.0 + run),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -182,6 +193,9 @@ def test_append_while_qgis_holds_an_unsaved_edit(tmp_path):
         assert len(pyogrio.read_dataframe(path, layer=f"run{run}")) == run + 2
         ogr = subprocess.run(["ogrinfo", "-so", "-q", str(path)], capture_output=True, text=True)
         assert ogr.returncode == 0 and f"run{run}" in ogr.stdout, ogr.stderr
+    if _has("osgeo_utils.samples.validate_gpkg"):
+        code, out = validate(path)
+        assert code == 0, out
 
 
 @needs_qgis
@@ -222,4 +236,10 @@ def test_cli_and_demo_geopackages_open_styled_in_qgis(tmp_path):
                 assert layer["drawn"] == layer["features"] > 0, (path.name, name)
                 if layer["method_property"]:
                     assert layer["native"]["method"] == layer["method_property"]
-                    assert layer["method_property"] in {"Quantile", "Jenks", "EqualInterval", "StdDev", "Custom"}
+                    assert layer["method_property"] in {
+                        "Quantile",
+                        "Jenks",
+                        "EqualInterval",
+                        "StdDev",
+                        "Custom",
+                    }
