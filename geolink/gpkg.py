@@ -208,9 +208,7 @@ class Style:
         custom = {"geolink/column": str(self.column)}
         if self.kind == "graduated":
             c = self.classes
-            method = _qml.QGIS_METHODS.get(c.scheme)
-            if method is None:
-                raise ValueError(f"no QGIS classification method for scheme {c.scheme!r}")
+            method = _qml.QGIS_METHODS.get(c.scheme, "Custom")  # no QGIS method: manual breaks
             custom["geolink/classificationMethod"] = method
             rules = list(zip(_qml.range_filters(field, c.lower, c.upper), c.labels, c.colors, strict=True))
             native = _qml.graduated_renderer(

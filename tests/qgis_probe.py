@@ -94,6 +94,11 @@ def inspect(path):
                     if r.type() == "graduatedSymbol":
                         info["native"]["method"] = r.classificationMethod().id()
                         info["native"]["ranges"] = [[x.lowerValue(), x.upperValue()] for x in r.ranges()]
+                        again = r.clone()  # what pressing Classify in the Symbology panel gives
+                        again.updateClasses(other, len(r.ranges()))
+                        info["native"]["classify"] = [
+                            [x.lowerValue(), x.upperValue()] for x in again.ranges()
+                        ]
                     info["native"]["drawn"] = drawn(other)[0]
         out[name] = info
     print(json.dumps(out, ensure_ascii=False))

@@ -70,13 +70,23 @@ def written(tmp_path_factory):
     lines = geolink.agglomeration_outline("gba")
     lines["geometry"] = lines.boundary
     table = pd.DataFrame({"年份": [2010, 2020], "基尼系数": [0.21, 0.17], "城市群": ["粤港澳", "粤港澳"]})
+    complete = nation[["adcode", "name", "name_short", "geometry"]].copy()
+    complete["人口"] = np.exp(np.linspace(1.0, 7.0, len(nation)))  # synthetic, no unit without data
     path = tmp_path_factory.mktemp("qgis") / "api.gpkg"
     to_gpkg(
         path,
-        {"nation": nation, "gba": gba, "points": points, "outline": lines, "gini": table},
+        {
+            "nation": nation,
+            "complete": complete,
+            "gba": gba,
+            "points": points,
+            "outline": lines,
+            "gini": table,
+        },
         descriptions={"nation": "synthetic urbanisation rate"},
         styles={
             "nation": Style.graduated("城镇化率", classes, title="城镇化率", value_unit="%"),
+            "complete": Style("人口", classify(complete["人口"], "quantiles", 5), value_unit="万人"),
             "gba": Style.categorized(
                 "城市群", {"核心": ("#d7191c", "核心城市"), "外围": ("#2c7bb6", "外围城市")}
             ),
@@ -89,7 +99,7 @@ def written(tmp_path_factory):
 def test_qgis_opens_every_layer_styled_and_draws_every_feature(written):
     path, nation, classes = written
     info = probe("inspect", path)
-    assert set(info) == {"nation", "gba", "points", "outline", "gini"}
+    assert set(info) == {"nation", "complete", "gba", "points", "outline", "gini"}
     for name, layer in info.items():
         assert layer["style_loaded"], (name, layer["message"])
         if layer["spatial"]:
@@ -105,6 +115,10 @@ def test_qgis_opens_every_layer_styled_and_draws_every_feature(written):
     assert nat["native"]["method"] == "Jenks" and nat["native"]["renderer"] == "graduatedSymbol"
     assert nat["native"]["ranges"] == [list(r) for r in zip(classes.lower, classes.upper, strict=True)]
     assert nat["native"]["drawn"] == int(nation["城镇化率"].notna().sum())  # why it is not the default
+    # QGIS's Classify reproduces the quantile classes (QGIS's Jenks is its own algorithm, not Fisher–Jenks)
+    full = info["complete"]
+    assert full["legend"][0] == "人口（万人）" and full["native"]["method"] == "Quantile"
+    assert np.allclose(full["native"]["classify"], full["native"]["ranges"], rtol=1e-12)
     gba = info["gba"]
     assert gba["legend"] == ["城市群", "核心城市", "外围城市", "无数据"]
     assert gba["native"] == {
