@@ -413,7 +413,14 @@ def _refuse_if_in_use(path: Path) -> None:
         finally:
             con.close()
     except sqlite3.OperationalError as e:
-        raise FileInUseError(f"{path} is in use: another program is writing to it ({e}); try again") from e
+        if "locked" in str(e) or "busy" in str(e):
+            raise FileInUseError(
+                f"{path} is in use: another program is writing to it ({e}); try again"
+            ) from e
+    except (
+        sqlite3.DatabaseError
+    ):  # not an SQLite file: nobody's database to respect, overwriting is asked for
+        pass
 
 
 def _pid_alive(pid: int) -> bool:
@@ -526,6 +533,37 @@ def _copy_rows(con: sqlite3.Connection, table: str, where: str, args: tuple, ski
     con.execute(f"INSERT INTO main.{table} ({cols}) SELECT {cols} FROM src.{table} WHERE {where}", args)
 
 
+def _copy_layer(con: sqlite3.Connection, name: str) -> None:
+    """Copy layer ``name`` of the attached ``src`` (table, R-tree, indexes, triggers, metadata rows) into main."""
+    rtrees = [
+        f"rtree_{name}_{g}"
+        for (g,) in con.execute(
+            "SELECT column_name FROM src.gpkg_geometry_columns WHERE table_name = ?", (name,)
+        )
+    ]
+    for table in (name, *rtrees):
+        (sql,) = con.execute("SELECT sql FROM src.sqlite_master WHERE name = ?", (table,)).fetchone()
+        con.execute(sql)
+        con.execute(f"INSERT INTO main.{_quote(table)} SELECT * FROM src.{_quote(table)}")
+    # triggers last: the R-tree triggers call GDAL's SQL functions, which this connection does not have
+    for (sql,) in con.execute(
+        "SELECT sql FROM src.sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY type",
+        (name,),
+    ).fetchall():
+        con.execute(sql)
+    for (srs_id,) in con.execute(
+        "SELECT srs_id FROM src.gpkg_geometry_columns WHERE table_name = ? "
+        "AND srs_id NOT IN (SELECT srs_id FROM main.gpkg_spatial_ref_sys)",
+        (name,),
+    ).fetchall():
+        _copy_rows(con, "gpkg_spatial_ref_sys", "srs_id = ?", (srs_id,), skip=())
+    for table in ("gpkg_contents", "gpkg_geometry_columns", "gpkg_ogr_contents", "gpkg_data_columns"):
+        _copy_rows(con, table, "table_name = ?", (name,), skip=())
+    _copy_rows(con, "gpkg_extensions", "table_name = ? AND column_name IS NOT NULL", (name,), skip=())
+    _copy_rows(con, "layer_styles", "f_table_name = ?", (name,))
+
+
 def _merge(target: Path, scratch: Path, names: list[str]) -> None:
     """Copy the layers ``names`` of ``scratch`` into ``target`` inside one SQLite transaction."""
     con = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None)
@@ -540,44 +578,18 @@ def _merge(target: Path, scratch: Path, names: list[str]) -> None:
         try:
             for name in names:
                 _drop_layer(con, name)
-                rtrees = [
-                    f"rtree_{name}_{g}"
-                    for (g,) in con.execute(
-                        "SELECT column_name FROM src.gpkg_geometry_columns WHERE table_name = ?", (name,)
-                    )
-                ]
-                for table in (name, *rtrees):
-                    (sql,) = con.execute(
-                        "SELECT sql FROM src.sqlite_master WHERE name = ?", (table,)
-                    ).fetchone()
-                    con.execute(sql)
-                    con.execute(f"INSERT INTO main.{_quote(table)} SELECT * FROM src.{_quote(table)}")
-                for (sql,) in con.execute(
-                    "SELECT sql FROM src.sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? "
-                    "AND sql IS NOT NULL ORDER BY type",
-                    (name,),
-                ).fetchall():
-                    con.execute(sql)
-                srs = "SELECT srs_id FROM src.gpkg_geometry_columns WHERE table_name = ?"
-                missing_srs = con.execute(
-                    f"SELECT srs_id FROM src.gpkg_spatial_ref_sys WHERE srs_id IN ({srs}) "
-                    "AND srs_id NOT IN (SELECT srs_id FROM main.gpkg_spatial_ref_sys)",
-                    (name,),
-                ).fetchall()
-                for (srs_id,) in missing_srs:
-                    _copy_rows(con, "gpkg_spatial_ref_sys", "srs_id = ?", (srs_id,), skip=())
-                _copy_rows(con, "gpkg_contents", "table_name = ?", (name,), skip=())
-                for table in ("gpkg_geometry_columns", "gpkg_ogr_contents", "gpkg_data_columns"):
-                    _copy_rows(con, table, "table_name = ?", (name,), skip=())
-                _copy_rows(
-                    con, "gpkg_extensions", "table_name = ? AND column_name IS NOT NULL", (name,), skip=()
-                )
-                _copy_rows(con, "layer_styles", "f_table_name = ?", (name,))
+                _copy_layer(con, name)
             _schema_extension(con)
             _register(con, "layer_styles", "attributes", "QGIS layer styles")
-            con.execute("COMMIT")
+            try:
+                con.execute("COMMIT")
+            except sqlite3.OperationalError as e:  # readers did not let go within the timeout
+                raise FileInUseError(
+                    f"{target} is in use: other programs kept reading it; nothing was changed ({e}); try again"
+                ) from e
         except BaseException:
-            con.execute("ROLLBACK")
+            if con.in_transaction:
+                con.execute("ROLLBACK")
             raise
         con.execute("DETACH DATABASE src")
     finally:

@@ -14,7 +14,7 @@ import shapely
 
 import geolink
 from geolink.classes import classify
-from geolink.gpkg import Style, sanitise_names, to_gpkg
+from geolink.gpkg import FileInUseError, Style, sanitise_names, to_gpkg
 
 
 @pytest.fixture(scope="module")
@@ -376,3 +376,34 @@ def test_replacing_a_layer_keeps_a_colleagues_own_qgis_style(layers, tmp_path):
     with sqlite3.connect(path) as con:
         rows = con.execute("select styleName, useAsDefault, owner from layer_styles order by id").fetchall()
     assert rows == [("mine", 0, ""), ("geolink default", 1, "geolink")]
+
+
+def test_overwrite_is_refused_while_the_file_is_being_written(layers, tmp_path):
+    path = to_gpkg(tmp_path / "busy.gpkg", {"gini": layers["gini"]})
+    before = path.read_bytes()
+    writer = sqlite3.connect(path, isolation_level=None)  # another program's open write transaction
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE gini SET g = 0.5")
+    with pytest.raises(FileInUseError, match=r"busy\.gpkg is in use: another program is writing"):
+        to_gpkg(path, {"gba": layers["gba"]})
+    writer.execute("ROLLBACK")
+    writer.execute("PRAGMA journal_mode = WAL")  # as QGIS leaves GeoPackages
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("UPDATE gini SET g = 0.5")  # committed, but only in the write-ahead log
+    assert (tmp_path / "busy.gpkg-wal").stat().st_size > 0
+    with pytest.raises(FileInUseError, match=r"busy\.gpkg-wal holds changes not yet in the file"):
+        to_gpkg(path, {"gba": layers["gba"]})
+    to_gpkg(path, {"gba": layers["gba"]}, mode="append")  # in place: the log's change is kept
+    writer.close()
+    assert pyogrio.read_dataframe(path, layer="gini")["g"].tolist() == [0.5, 0.5]
+    assert _layers(path) == {"gini", "gba"} and path.read_bytes() != before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["busy.gpkg"]  # the last connection closed the log
+    to_gpkg(path, {"gba": layers["gba"]})  # nobody else has it open: overwrite is fine
+    assert _layers(path) == {"gba"}
+
+
+def test_overwrite_replaces_a_file_that_is_not_a_geopackage(layers, tmp_path):
+    path = tmp_path / "junk.gpkg"
+    path.write_text("not a database")
+    to_gpkg(path, {"gini": layers["gini"]})  # asked for explicitly
+    assert _layers(path) == {"gini"}
