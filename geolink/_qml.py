@@ -8,10 +8,13 @@ simple labelling with a text buffer (halo), and ``<aliases>``.
 
 from __future__ import annotations
 
+import numbers
 import re
 import uuid
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import quoteattr
+
+import numpy as np
 
 QML_VERSION = "3.22.0"
 
@@ -98,10 +101,12 @@ def field_ref(field: str) -> str:
 
 def literal(value) -> str:
     """A QGIS expression literal for a number or a string."""
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return repr(float(value)) if isinstance(value, float) else str(value)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return repr(float(value))
     return "'" + str(value).replace("'", "''") + "'"
 
 

@@ -7,6 +7,7 @@ import time
 import xml.etree.ElementTree as ET
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -407,3 +408,17 @@ def test_overwrite_replaces_a_file_that_is_not_a_geopackage(layers, tmp_path):
     path.write_text("not a database")
     to_gpkg(path, {"gini": layers["gini"]})  # asked for explicitly
     assert _layers(path) == {"gini"}
+
+
+def test_numeric_categories_compare_as_numbers(layers, tmp_path):
+    gba = layers["gba"].copy()
+    gba["类别"] = np.array([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2], dtype=np.int64)
+    cats = {
+        np.int64(k): (c, f"第{k}类")
+        for k, c in zip((1, 2, 3), ("#1b9e77", "#d95f02", "#7570b3"), strict=True)
+    }
+    path = to_gpkg(tmp_path / "n.gpkg", {"gba": gba}, styles={"gba": Style.categorized("类别", cats)})
+    with sqlite3.connect(path) as con:
+        (qml,) = con.execute("select styleQML from layer_styles where useAsDefault = 1").fetchone()
+    rules = ET.fromstring(qml.split(">", 1)[1]).find("renderer-v2/rules/rule")
+    assert [r.get("filter") for r in rules] == ['"leibie" = 1', '"leibie" = 2', '"leibie" = 3', "ELSE"]
