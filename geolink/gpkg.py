@@ -564,6 +564,24 @@ def _copy_layer(con: sqlite3.Connection, name: str) -> None:
     _copy_rows(con, "layer_styles", "f_table_name = ?", (name,))
 
 
+def _repair_metadata(con: sqlite3.Connection) -> None:
+    """Fix what earlier geolink versions wrote and GDAL's validator rejects: duplicated extension rows,
+    ``layer_styles.update_time`` not in ISO 8601, style names over the declared 30 characters."""
+    con.execute(
+        "DELETE FROM main.gpkg_extensions WHERE rowid NOT IN (SELECT min(rowid) FROM main.gpkg_extensions "
+        "GROUP BY table_name, column_name, extension_name)"  # GROUP BY puts NULLs together
+    )
+    if con.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'layer_styles'").fetchone():
+        con.execute(
+            "UPDATE main.layer_styles SET update_time = strftime('%Y-%m-%dT%H:%M:%fZ', update_time) "
+            "WHERE update_time NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z' "
+            "AND strftime('%Y-%m-%dT%H:%M:%fZ', update_time) IS NOT NULL"
+        )
+        con.execute(
+            "UPDATE main.layer_styles SET styleName = substr(styleName, 1, 30) WHERE owner = 'geolink'"
+        )
+
+
 def _merge(target: Path, scratch: Path, names: list[str]) -> None:
     """Copy the layers ``names`` of ``scratch`` into ``target`` inside one SQLite transaction."""
     con = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None)
@@ -579,6 +597,7 @@ def _merge(target: Path, scratch: Path, names: list[str]) -> None:
             for name in names:
                 _drop_layer(con, name)
                 _copy_layer(con, name)
+            _repair_metadata(con)
             _schema_extension(con)
             _register(con, "layer_styles", "attributes", "QGIS layer styles")
             try:

@@ -422,3 +422,22 @@ def test_numeric_categories_compare_as_numbers(layers, tmp_path):
         (qml,) = con.execute("select styleQML from layer_styles where useAsDefault = 1").fetchone()
     rules = ET.fromstring(qml.split(">", 1)[1]).find("renderer-v2/rules/rule")
     assert [r.get("filter") for r in rules] == ['"leibie" = 1', '"leibie" = 2', '"leibie" = 3', "ELSE"]
+
+
+def test_append_repairs_what_earlier_versions_wrote(layers, tmp_path):
+    path = to_gpkg(tmp_path / "old.gpkg", {"gba": layers["gba"]})
+    with sqlite3.connect(path) as con:  # as geolink wrote it before: the validator's complaints
+        for _ in range(8):
+            con.execute(
+                "insert into gpkg_extensions values ('gpkg_data_columns', NULL, 'gpkg_schema', "
+                "'http://www.geopackage.org/spec/#extension_schema', 'read-write')"
+            )
+        con.execute("update layer_styles set update_time = '2026-11-30 08:15:00', styleName = ?", ("x" * 40,))
+    to_gpkg(path, {"gini": layers["gini"]}, mode="append")
+    with sqlite3.connect(path) as con:
+        schema = con.execute("select count(*) from gpkg_extensions where extension_name = 'gpkg_schema'")
+        assert schema.fetchone() == (2,)
+        rows = con.execute(
+            "select f_table_name, styleName, update_time from layer_styles order by id"
+        ).fetchall()
+    assert rows[0] == ("gba", "x" * 30, "2026-11-30T08:15:00.000Z")

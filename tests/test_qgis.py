@@ -160,6 +160,19 @@ def test_gdal_validator_passes_with_extra_checks(written, tmp_path):
         times = [t for (t,) in con.execute("select update_time from layer_styles")]
         assert all(len(t) == 24 and t[10] == "T" and t.endswith("Z") for t in times)
         assert max(len(n) for (n,) in con.execute("select styleName from layer_styles")) <= 30
+    # a file as earlier geolink versions wrote it is repaired by an append
+    old = to_gpkg(tmp_path / "old.gpkg", {"extra": nation.iloc[:5]})
+    with sqlite3.connect(old) as con:
+        con.execute("drop table gpkg_data_column_constraints")
+        con.execute("delete from gpkg_extensions where table_name = 'gpkg_data_column_constraints'")
+        con.execute(
+            "insert into gpkg_extensions select * from gpkg_extensions where extension_name = 'gpkg_schema'"
+        )
+        con.execute("update layer_styles set update_time = '2026-11-30 08:15:00', styleName = ?", ("x" * 40,))
+    assert validate(old)[0] != 0
+    to_gpkg(old, {"more": nation.iloc[5:9]}, mode="append")
+    code, out = validate(old)
+    assert code == 0, out
 
 
 @needs_qgis
