@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import geopandas as gpd
 import pandas as pd
@@ -654,8 +654,15 @@ def _check_names(names: list[str], existing: list[str]) -> None:
 # ---------------------------------------------------------------- the writer
 
 
-def _prepare(name: str, frame: pd.DataFrame):
-    """Renamed (and for spatial layers reprojected) copy, original → field map, geometry type."""
+class _Layer(NamedTuple):
+    frame: pd.DataFrame  # renamed fields; spatial layers in EPSG:4326
+    fields: dict  # original column → field name
+    spatial: bool
+    qml: list  # (style name, QML, default?)
+
+
+def _prepare(name: str, frame: pd.DataFrame, style: Style | None) -> _Layer:
+    """Check a layer and its style; the renamed (spatial: reprojected) copy and its QGIS styles."""
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"layer {name!r}: expected a DataFrame or GeoDataFrame, got {type(frame).__name__}")
     geometry = None
@@ -669,15 +676,27 @@ def _prepare(name: str, frame: pd.DataFrame):
     fields = sanitise_names(columns)
     out = frame.rename(columns=fields)
     if geometry is None:
-        return pd.DataFrame(out), fields, None, False
+        if style is not None:
+            raise ValueError(
+                f"style given for {name!r}, an attribute-only table: styles are for spatial layers"
+            )
+        aliases = {f: str(o) if str(o) != f else "" for o, f in fields.items()}
+        return _Layer(
+            pd.DataFrame(out), fields, False, [("geolink default", _qml.document(aliases=aliases), True)]
+        )
     if frame.crs is None:
         raise ValueError(
             f"layer {name!r} has no CRS: set it first, e.g. gdf.set_crs('EPSG:4326') for "
             "longitude/latitude in WGS 84 (geolink's boundaries are EPSG:4326)"
         )
     out = out.to_crs("EPSG:4326")
+    if style is not None and style.column is not None:
+        if style.column not in fields:
+            raise KeyError(f"style column {style.column!r} not in layer {name!r}; columns are {columns}")
+        _check_style_values(name, frame, style)
     types = out.geom_type.dropna()
-    return out, fields, (types.iloc[0] if len(types) else None), True
+    qml = (style or Style()).qml(fields, types.iloc[0] if len(types) else None, len(out))
+    return _Layer(out, fields, True, qml)
 
 
 def _check_style_values(name: str, frame: pd.DataFrame, style: Style) -> None:
@@ -754,15 +773,7 @@ def to_gpkg(
     if unknown:
         raise KeyError(f"styles given for layers that are not written: {sorted(unknown)}")
     _check_names(list(layers), [])
-    prepared = {name: _prepare(name, frame) for name, frame in layers.items()}
-    for name, style in styles.items():
-        if not prepared[name][3]:
-            raise ValueError(
-                f"style given for {name!r}, an attribute-only table: styles are for spatial layers"
-            )
-        if style.column is not None and style.column not in prepared[name][1]:
-            raise KeyError(f"style column {style.column!r} not in layer {name!r}")
-        _check_style_values(name, layers[name], style)
+    prepared = {name: _prepare(name, frame, styles.get(name)) for name, frame in layers.items()}
 
     path = Path(os.path.realpath(Path(path).expanduser()))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -776,9 +787,9 @@ def to_gpkg(
             _refuse_if_in_use(path)  # before the work, and again before the rename
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp.gpkg")
         try:
-            for name, (out, fields, geom_type, is_spatial) in prepared.items():
+            for name, layer in prepared.items():
                 pyogrio.write_dataframe(
-                    out,
+                    layer.frame,
                     tmp,
                     layer=name,
                     driver="GPKG",
@@ -786,16 +797,12 @@ def to_gpkg(
                     layer_options={"DESCRIPTION": descriptions.get(name, ""), "OVERWRITE": "YES"},
                     dataset_options={"VERSION": "1.2"},  # readable by GDAL < 3.7 (QGIS 3.22) too
                 )
-                if is_spatial:
-                    qml = styles.get(name, Style()).qml(fields, geom_type, len(out))
-                else:  # attribute-only table: the aliases only
-                    aliases = {f: str(o) if str(o) != f else "" for o, f in fields.items()}
-                    qml = [("geolink default", _qml.document(aliases=aliases), True)]
                 con = sqlite3.connect(tmp, isolation_level=None)
                 try:
                     con.execute("BEGIN")
+                    geometry_column = "geom" if layer.spatial else None
                     _write_metadata(
-                        con, name, fields, qml, "geom" if is_spatial else None, descriptions.get(name, "")
+                        con, name, layer.fields, layer.qml, geometry_column, descriptions.get(name, "")
                     )
                     con.execute("COMMIT")
                 finally:
