@@ -745,8 +745,10 @@ def to_gpkg(
         renamed over it; refused with :class:`FileInUseError` while another
         program has it open for writing).  ``'append'`` adds the layers to the
         existing GeoPackage, replacing same-named ones, inside one SQLite
-        transaction; a file that is not a GeoPackage raises ``ValueError`` and
-        is left untouched.
+        transaction (waiting up to 10 s for another program's write); a file
+        that is not a GeoPackage raises ``ValueError`` and is left untouched;
+        replacing a layer while another program has the file open for writing
+        raises :class:`FileInUseError` (adding new layers does not).
 
     Returns
     -------
@@ -782,7 +784,15 @@ def to_gpkg(
         append = mode == "append" and path.exists()
         if append:
             _check_geopackage(path)
-            _check_names(list(layers), _existing_layers(path))
+            existing = _existing_layers(path)
+            _check_names(list(layers), existing)
+            replaced = sorted(set(layers) & set(existing))
+            holders = _writers(path) if replaced else []
+            if holders:  # an editor's later save would land in the new table
+                raise FileInUseError(
+                    f"{path} is open for writing in process {', '.join(holders)} (e.g. edited in QGIS): "
+                    f"not replacing its layer(s) {replaced}; save and close it there, or write new layer names"
+                )
         else:
             _refuse_if_in_use(path)  # before the work, and again before the rename
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp.gpkg")

@@ -205,7 +205,10 @@ def test_append_while_qgis_holds_an_unsaved_edit(tmp_path):
             # a whole-file overwrite now would lose the edit: refused, naming the file
             with pytest.raises(FileInUseError, match="shared.gpkg.*open for writing"):
                 to_gpkg(path, {"gba": gba})
-            to_gpkg(path, {f"run{run}": gba.iloc[: run + 2]}, mode="append")
+            # so would replacing a layer the editor may be saving into
+            with pytest.raises(FileInUseError, match=r"not replacing its layer\(s\) \['gba'\]"):
+                to_gpkg(path, {"gba": gba}, mode="append")
+            to_gpkg(path, {f"run{run}": gba.iloc[: run + 2]}, mode="append")  # a new layer: in place
             out, err = qgis.communicate("save\n", timeout=120)
         finally:
             qgis.kill()
