@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from geolink._paths import bundled
+from geolink._shortname import short_name
 from geolink.boundaries import prefectures
-from geolink.build import short_name
 
 # Traditional → simplified for characters that occur in unit names (HK/MO and others).
 _TRAD = str.maketrans(
