@@ -8,6 +8,7 @@ A record is identified by (code, first year): codes are reused (511400: 涪陵�
 from __future__ import annotations
 
 import functools
+from collections import namedtuple
 
 import pandas as pd
 
@@ -41,17 +42,29 @@ def links() -> pd.DataFrame:
     return _read("links.csv", to=str, adcode=str)
 
 
+def _rows(frame: pd.DataFrame) -> list[tuple]:
+    """The rows of a table as plain named tuples (much faster to iterate than ``itertuples``)."""
+    Row = namedtuple("Row", [c if c != "from" else "from_" for c in frame.columns])
+    return [Row(*t) for t in zip(*(frame[c].tolist() for c in frame.columns), strict=True)]
+
+
+@functools.cache
+def unit_rows() -> list[tuple]:
+    """The rows of units.csv as named tuples."""
+    return _rows(units())
+
+
 @functools.cache
 def records() -> dict[Key, tuple]:
     """(code, first) → the units.csv row as a named tuple."""
-    return {(r.code, r.first): r for r in units().itertuples(index=False)}
+    return {(r.code, r.first): r for r in unit_rows()}
 
 
 @functools.cache
 def by_code_year() -> dict[str, list[tuple]]:
     """code → its records (one per period of use), oldest first."""
     out: dict[str, list] = {}
-    for r in units().itertuples(index=False):
+    for r in unit_rows():
         out.setdefault(r.code, []).append(r)
     return out
 
@@ -68,8 +81,8 @@ def record_at(code: str, year: int):
 def runs() -> dict[Key, list[tuple[int, int, tuple[tuple[str, float, float], ...]]]]:
     """(code, first) of a prefecture-level record → [(from, to, ((adcode, counties, share), …))]."""
     out: dict[Key, dict] = {}
-    for r in successors().itertuples(index=False):
-        out.setdefault((r.code, r.first), {}).setdefault((r[3], r.to), []).append(
+    for r in _rows(successors()):
+        out.setdefault((r.code, r.first), {}).setdefault((r.from_, r.to), []).append(
             (r.adcode, r.counties, r.share)
         )
     # shares from the counts, so that they sum to 1 (the stored share is rounded)
@@ -96,7 +109,7 @@ def successors_at(key: Key, year: int | None) -> tuple[tuple[str, float, float],
 def county_links() -> dict[Key, tuple[tuple[str, str, float], ...]]:
     """(code, first) → ((today's county code, geolink adcode, fraction), …)."""
     out: dict[Key, list] = {}
-    for r in links().itertuples(index=False):
+    for r in _rows(links()):
         out.setdefault((r.code, r.first), []).append((r.to, r.adcode, r.fraction))
     return {k: tuple(v) for k, v in out.items()}
 

@@ -34,8 +34,9 @@ class HarmoniseResult:
     report : DataFrame
         Every input unit that did not map one-to-one onto an unchanged unit: ``unit``, time,
         ``adcode`` (one row per successor), ``share`` (of the unit's values that went there),
-        ``change`` (``renamed`` — a former name or code of one of today's units —, ``merged``
-        — one of several units of that time now in one —, ``split``), ``note``.
+        ``change`` (``historical``: a former name or code of one of today's units, e.g. a
+        rename or recoding; ``merged``: one of several units of that time now in one;
+        ``split``: shared among several of today's units), ``note``.
     dropped : DataFrame
         Rows left out (missing values with ``dropna=True``), with a ``reason`` column.
     notes : list of str
@@ -296,7 +297,9 @@ def harmonise(
     fan_out = links.groupby("row")["adcode"].transform("size")
     status = [maps[(u, t)][1]["status"] for u, t in zip(links["unit"], links["t"], strict=True)]
     links["change"] = np.select(
-        [fan_out.gt(1), fan_in.gt(1), pd.Series(status).eq("historical")], ["split", "merged", "renamed"], ""
+        [fan_out.gt(1), fan_in.gt(1), pd.Series(status).eq("historical")],
+        ["split", "merged", "historical"],
+        "",
     )
     links["note"] = [maps[(u, t)][1]["note"] for u, t in zip(links["unit"], links["t"], strict=True)]
 

@@ -99,6 +99,15 @@ def parse_code(value) -> tuple[str | None, str]:
     taken when its last 6 digits are zero), given as text, an integer or a float with a zero
     fraction (``440300.0``).  Text made of digits and punctuation that is not such a code
     (``1,101.00``, ``-440300``, ``44-03-00``) is malformed.
+
+    Examples
+    --------
+    >>> parse_code("440300"), parse_code(440300.0), parse_code("440300000000")
+    (('440300', ''), ('440300', ''), ('440300', ''))
+    >>> parse_code("广州市")
+    (None, '')
+    >>> parse_code("44-03-00")[1]
+    "not a division code ('44-03-00': codes are 6 or 12 digits, without separators or signs)"
     """
     if isinstance(value, bool | np.bool_):
         return None, ""
@@ -156,9 +165,7 @@ def _add(index: dict, key: str, **entry) -> None:
 def _current_records() -> dict[str, hist.Key]:
     """geolink adcode → (code, first) of its record in the history (today's record)."""
     return {
-        _geolink_code(r.code): (r.code, r.first)
-        for r in hist.units().itertuples(index=False)
-        if r.unit and r.last == hist.LAST
+        _geolink_code(r.code): (r.code, r.first) for r in hist.unit_rows() if r.unit and r.last == hist.LAST
     }
 
 
@@ -168,7 +175,7 @@ def _short_allowed() -> set[hist.Key]:
     南宁地区 and 南宁市 coexisted until 2001: "南宁" is 南宁市, never 南宁地区.
     """
     spans: dict[str, list] = {}
-    for r in hist.units().itertuples(index=False):
+    for r in hist.unit_rows():
         if r.unit:
             spans.setdefault(short_name(r.name), []).append(
                 (max(r.first, hist.FIRST), r.last, (r.code, r.first))
@@ -238,7 +245,7 @@ def _index() -> dict[str, list[dict]]:
 
     shorts = _short_allowed()
     names = _lookups()[0]
-    for r in hist.units().itertuples(index=False):
+    for r in hist.unit_rows():
         rkey = (r.code, r.first)
         if r.unit and r.last == hist.LAST and _geolink_code(r.code) not in names:
             note = (
@@ -276,7 +283,7 @@ def _index() -> dict[str, list[dict]]:
                     part=False,
                 )
         elif not r.unit and r.kind == "county" and r.last < hist.LAST:
-            note = _county_note(r)
+            note = ""  # written when asked for: _note()
             for key in (r.code, normalise(r.name)):
                 _add(
                     index,
@@ -310,8 +317,15 @@ def _index() -> dict[str, list[dict]]:
     return index
 
 
-def _county_note(r) -> str:
+def _note(entry: dict) -> str:
+    """The note of an entry (those of former county-level units are written on demand)."""
+    return entry["note"] or (_county_note(entry["rec"]) if entry["kind"] == "county" and entry["rec"] else "")
+
+
+@functools.cache
+def _county_note(key: hist.Key) -> str:
     """What a former county-level record was and what it is today."""
+    r = hist.records()[key]
     names = _lookups()[0]
     parent = hist.record_at(r.prefecture, r.last) if r.prefecture else None
     where = f" of {parent.name} ({parent.code})" if parent is not None else ""
@@ -530,7 +544,7 @@ def _resolve_one(raw, year: int | None, suggest: bool = True) -> dict:
         if _valid(pref, year):
             pref = _valid(pref, year)
         elif _valid(county, year):
-            out["note"] = _valid(county, year)[0]["note"] + f" (in {year})"
+            out["note"] = _note(_valid(county, year)[0]) + f" (in {year})"
             return out
         elif pref:
             spans = ", ".join(dict.fromkeys(_describe(e, since=True) for e in pref))
@@ -544,14 +558,14 @@ def _resolve_one(raw, year: int | None, suggest: bool = True) -> dict:
         if fallback and out["status"] != "ambiguous":
             out["note"] = "; ".join(filter(None, [out["note"], fallback]))
         if year is None:
-            former = [e["note"] for e in county if e["last"] < _NOW or e["first"] > hist.FIRST]
+            former = [_note(e) for e in county if e["last"] < _NOW or e["first"] > hist.FIRST]
             if former:
                 out["note"] = "; ".join(filter(None, [out["note"], *former[:2], "pass year= to decide"]))
         return out
     if provinces:
         out.update(note=f"a province ({provinces[0]['note']}), not a prefecture-level unit", subtotal=True)
         return out
-    out["note"] = "; ".join(dict.fromkeys(e["note"] for e in county[:3]))
+    out["note"] = "; ".join(dict.fromkeys(_note(e) for e in county[:3]))
     return out
 
 

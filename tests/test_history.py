@@ -316,7 +316,7 @@ def test_harmonised_synthetic_panel_conserves_totals(unit):
         "merged"
     ]
     assert rep.loc[rep["unit"].isin(["毕节地区", "522400"]) & rep["year"].eq(2010), "change"].tolist() == [
-        "renamed"
+        "historical"
     ]
 
 
@@ -349,7 +349,7 @@ def test_intensive_values_of_unchanged_units_are_kept():
     )
     r = harmonise(panel, "rate", kind="intensive", unit="city")
     assert r.data.set_index("adcode")["rate"].to_dict() == {"440100": 1.5, "440300": 2.5, "530800": 3.0}
-    assert r.report["change"].tolist() == ["renamed"]
+    assert r.report["change"].tolist() == ["historical"]
 
 
 def test_county_weights_share_a_split_unit():
