@@ -273,7 +273,17 @@ def harmonise(
     table = table.loc[~missing]
 
     weights = _Weights.of(county_weights) if county_weights is not None else None
-    years = table[time].astype(int) if time is not None else pd.Series(year, index=table.index)
+    if time is not None:
+        years = pd.to_numeric(table[time], errors="coerce")
+        reject(
+            table,
+            years.isna() | (years % 1 != 0),
+            f"the time column {time!r} is not an integer year",
+            (unit, time),
+        )
+        years = years.astype(int)
+    else:
+        years = pd.Series(year, index=table.index)
     maps, problems = {}, []
     for label, y in dict.fromkeys(zip(table[unit], years, strict=True)):
         y = None if y is None or pd.isna(y) else int(y)

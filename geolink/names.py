@@ -155,7 +155,18 @@ def _span(r) -> str:
     return f"until {r.last}" if r.first <= 1981 else f"{r.first}–{r.last}"
 
 
-def _add(index: dict, key: str, **entry) -> None:
+def _add(index: dict, key: str, kind, adcode, status, note, first, last, rec=None, part=False) -> None:
+    """Add a candidate to the entries of ``key`` (once)."""
+    entry = {
+        "kind": kind,
+        "adcode": adcode,
+        "status": status,
+        "note": note,
+        "first": first,
+        "last": last,
+        "rec": rec,
+        "part": part,
+    }
     bucket = index.setdefault(key, [])
     if entry not in bucket:
         bucket.append(entry)
@@ -197,18 +208,7 @@ def _index() -> dict[str, list[dict]]:
 
     def unit(key, adcode, status, note="", part=False, first=None):
         first = current.get(adcode, ("", 0))[1] if first is None else first
-        _add(
-            index,
-            key,
-            kind="unit",
-            adcode=adcode,
-            status=status,
-            note=note,
-            first=first,
-            last=_NOW,
-            rec=current.get(adcode),
-            part=part,
-        )
+        _add(index, key, "unit", adcode, status, note, first, _NOW, current.get(adcode), part)
 
     for u in units.itertuples():
         unit(u.adcode, u.adcode, "exact")
@@ -224,18 +224,7 @@ def _index() -> dict[str, list[dict]]:
     for code, province in units[["province_adcode", "province"]].drop_duplicates().itertuples(index=False):
         if province not in unit_names:  # municipalities and SARs are units themselves
             for key in (province, short_name(province)):
-                _add(
-                    index,
-                    normalise(key),
-                    kind="province",
-                    adcode=code,
-                    status="unmatched",
-                    note=province,
-                    first=0,
-                    last=_NOW,
-                    rec=None,
-                    part=False,
-                )
+                _add(index, normalise(key), "province", code, "unmatched", province, 0, _NOW)
     for a in aliases().itertuples():
         keys = {normalise(a.alias)}
         if not _CODE_RE.match(a.alias):
@@ -253,67 +242,22 @@ def _index() -> dict[str, list[dict]]:
                 "not one of geolink's units (the boundary source has no polygon for it)"
             )
             for key in (r.code, normalise(r.name)):
-                _add(
-                    index,
-                    key,
-                    kind="county",
-                    adcode=None,
-                    status="unmatched",
-                    note=note,
-                    first=r.first,
-                    last=_NOW,
-                    rec=rkey,
-                    part=False,
-                )
+                _add(index, key, "county", None, "unmatched", note, r.first, _NOW, rkey)
         elif r.unit and r.last < hist.LAST:
             keys = {r.code, normalise(r.name)}
             if rkey in shorts:
                 keys.add(normalise(short_name(r.name)))
             for key in keys:
-                _add(
-                    index,
-                    key,
-                    kind="hist",
-                    adcode=None,
-                    status="historical",
-                    note="",
-                    first=r.first,
-                    last=r.last,
-                    rec=rkey,
-                    part=False,
-                )
+                _add(index, key, "hist", None, "historical", "", r.first, r.last, rkey)
         elif not r.unit and r.kind == "county" and r.last < hist.LAST:
-            note = ""  # written when asked for: _note()
-            for key in (r.code, normalise(r.name)):
-                _add(
-                    index,
-                    key,
-                    kind="county",
-                    adcode=None,
-                    status="unmatched",
-                    note=note,
-                    first=r.first,
-                    last=r.last,
-                    rec=rkey,
-                    part=False,
-                )
+            for key in (r.code, normalise(r.name)):  # note written when asked for: _note()
+                _add(index, key, "county", None, "unmatched", "", r.first, r.last, rkey)
     for c in counties().itertuples():
         rec = hist.record_at(c.adcode, hist.LAST)
         first = rec.first if rec is not None else 0
         parent = f"county-level unit {c.name} ({c.adcode}) of {c.prefecture} ({c.prefecture_adcode})"
         for key in {c.adcode, normalise(c.name), normalise(short_name(c.name))}:
-            _add(
-                index,
-                key,
-                kind="county",
-                adcode=c.adcode,
-                status="unmatched",
-                note=parent,
-                first=first,
-                last=_NOW,
-                rec=None,
-                part=False,
-            )
+            _add(index, key, "county", c.adcode, "unmatched", parent, first, _NOW)
     return index
 
 

@@ -381,5 +381,7 @@ def test_bad_input_is_named():
         harmonise(ok, "gdp", kind={}, unit="city")
     with pytest.raises(KeyError, match="not in data"):
         harmonise(ok, "gdp", kind="extensive", unit="nope")
+    with pytest.raises(ValueError, match="not an integer year"):
+        harmonise(panel.iloc[:2].assign(year=["2019", "2019a"]), "gdp", kind="extensive", unit="city")
     with pytest.raises(ValueError, match="infinite"):
         harmonise(ok.assign(gdp=[1.0, np.inf]), "gdp", kind="extensive", unit="city")
