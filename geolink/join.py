@@ -152,18 +152,18 @@ class JoinReport:
         return self.summary()
 
 
-def _resolution_rate(column: pd.Series) -> tuple[int, float]:
+def _resolution_rate(column: pd.Series, year: int | None = None) -> tuple[int, float]:
     """(distinct units resolved − rows repeating a unit, share of values resolved) of a column."""
     values = column.dropna()
     if values.empty or values.astype(str).str.len().median() > 40:
         return 0, 0.0  # empty, or long text (WKT, notes) that does not name units
-    res = resolve_names(values, suggest=False)
+    res = resolve_names(values, year=year, suggest=False)
     good = res["adcode"].notna()
     distinct = int(res.loc[good, "adcode"].nunique())
     return distinct - (int(good.sum()) - distinct), float(good.mean())
 
 
-def detect_key(table: pd.DataFrame) -> str:
+def detect_key(table: pd.DataFrame, *, year: int | None = None) -> str:
     """The column that names the units: most distinct units resolved, codes preferred on ties."""
     scores = []
     for col in table.columns:
@@ -173,7 +173,7 @@ def detect_key(table: pd.DataFrame) -> str:
         )
         if pd.api.types.is_numeric_dtype(values) and not is_code:
             continue  # counts and measures are data, not names or codes
-        distinct, rate = _resolution_rate(table[col])
+        distinct, rate = _resolution_rate(table[col], year)
         if rate > 0 and distinct > 0:
             scores.append((distinct, rate, is_code, bool(_KEY_HINT.search(str(col))), col))
     if not scores or max(s[0] for s in scores) == 0:
@@ -251,7 +251,7 @@ def join(
             raise ValueError(f"agg must be one of {AGGREGATIONS} (or a dict of them per column), got {rule!r}")
     source = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
     frame = read_table(data, sheet=sheet).reset_index(drop=True)
-    key = unit or detect_key(frame)
+    key = unit or detect_key(frame, year=year)
     if key not in frame.columns:
         raise KeyError(f"column {key!r} not in table; columns: {list(frame.columns)}")
     res = resolve_names(frame[key], year=year)
