@@ -18,7 +18,7 @@ from geolink.agglomerations import (
     unregister_grouping,
     which_agglomerations,
 )
-from geolink.boundaries import maritime_line, prefectures, provinces
+from geolink.boundaries import counties, maritime_line, prefectures, provinces
 from geolink.coords import convert as convert_coords
 from geolink.gpkg import Style, to_gpkg
 from geolink.inequality import DagumResult, dagum_gini
@@ -89,6 +89,7 @@ __all__ = [
     "classify_lq_change",
     "coagglomeration_index",
     "contiguity",
+    "counties",
     "convert_coords",
     "dagum_gini",
     "datasets",
