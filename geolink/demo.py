@@ -11,7 +11,6 @@ GeoPackage with every layer and table (QGIS styles included) and an
 from __future__ import annotations
 
 import html
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -76,7 +75,7 @@ def run(out: Path, progress: Callable[[str], None] = print) -> Path:
     classes = geolink.classify(
         pd.concat([values["coagglomeration_2004"], values["coagglomeration_2018"]]),
         "equal_interval",
-        4,
+        k=4,
         cmap="PuBu",
     )
     for year in (2004, 2018):
@@ -125,7 +124,7 @@ def run(out: Path, progress: Callable[[str], None] = print) -> Path:
         .assign(city=lambda d: d["city"].map({"guangzhou": "广州 Guangzhou", "shenzhen": "深圳 Shenzhen"}))
     )
     lq_chart = geolink.plot_lq_comparison(
-        lq, "industry_zh", "lq", "city", title="2022 年广州、深圳制造业区位熵 LQ"
+        lq, unit="city", industry="industry_zh", title="2022 年广州、深圳制造业区位熵 LQ"
     )
     lq_chart.axes[0].set_xlabel("区位熵 location quotient (1 = the reference area)")
     save(
@@ -137,15 +136,13 @@ def run(out: Path, progress: Callable[[str], None] = print) -> Path:
     change = geolink.datasets.load("gz_sz_lq_change")
     change = change.assign(**{"class": geolink.classify_lq_change(change["lq_2011"], change["lq_2022"])})
     structure = geolink.datasets.load("gz_sz_structure")
-    krugman = geolink.krugman_index(
-        structure, "440100", "440300", region="adcode", industry="sector", value="share_pct"
-    )["krugman"].item()
+    krugman = geolink.krugman_index(structure, "share_pct", pair=("440100", "440300"), industry="sector")[
+        "krugman"
+    ].item()
 
     progress("Dongguan's towns vs distance to Shenzhen")
     towns = geolink.datasets.load("dongguan_towns")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # 大岭山镇 has no point: reported in decay.excluded
-        decay = geolink.distance_decay(towns, "深圳市", ["pop_2020"])
+    decay = geolink.distance_decay(towns, "pop_2020", target="深圳市", dropna=True)  # 大岭山镇 has no point
     save(
         geolink.plot_distance_decay(decay),
         "dongguan_decay.png",
@@ -208,7 +205,7 @@ def run(out: Path, progress: Callable[[str], None] = print) -> Path:
         },
         styles={
             "agglomerations": Style("coagglomeration_2018", classes, "co-agglomeration index 2018"),
-            "dongguan_towns": Style("pop_2020", geolink.classify(decay.units["pop_2020"], "quantiles", 5)),
+            "dongguan_towns": Style("pop_2020", geolink.classify(decay.units["pop_2020"], "quantiles", k=5)),
         },
     )
     items.append(

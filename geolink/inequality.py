@@ -1,6 +1,7 @@
 """Dagum (1997) Gini decomposition by groups (agglomerations), in O(n log n).
 
-Notation of SPEC §3: values y_ji of unit i in group j, group sizes n_j (or
+Dagum, C. (1997), "A new approach to the decomposition of the Gini income inequality ratio",
+Empirical Economics 22, 515–531.  Notation: values y_ji of unit i in group j, group sizes n_j (or
 weight totals W_j), means μ_j, overall mean μ, ``p_j = n_j / n`` and
 ``s_j = n_j μ_j / (n μ)``.
 
@@ -24,12 +25,14 @@ never an n × n matrix.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from geolink._checks import reject, require_columns
+from geolink._checks import concat_dropped, dropped, numeric_values, reject, require_labels
+from geolink.agglomerations import group_labels
 
 
 def pair_sum_matrix(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -107,105 +110,6 @@ def _components(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> dict
     }
 
 
-@dataclass
-class DagumResult:
-    """Dagum Gini decomposition; tables as DataFrames (one block per ``by`` value).
-
-    Attributes
-    ----------
-    summary : per ``by``: ``G, G_w, G_nb, G_t, share_w, share_nb, share_t`` (shares in % of G), ``n``, ``k``.
-    within : per group (× by): ``n_j``, ``mu_j``, ``G_jj``.
-    between : per group pair (× by), ordered so that ``mu_j ≥ mu_h``: ``G_jh``, ``d_jh``, ``p_jh``, ``D_jh``.
-    by : name of the ``by`` column, or None.
-    """
-
-    summary: pd.DataFrame
-    within: pd.DataFrame
-    between: pd.DataFrame
-    by: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-    def table(self, number: int) -> pd.DataFrame:
-        """The layouts of seed 002's tables.
-
-        2: G and the within-group G_jj, one row per ``by`` value, one column per group;
-        3: mean G_jh per pair over the ``by`` values and its change (last vs first, %);
-        4: G, G_w, G_nb, G_t and their shares (%) per ``by`` value.
-        """
-        if number == 2:
-            if self.by is None:
-                return pd.DataFrame(
-                    [
-                        {
-                            "G": self.summary["G"].iloc[0],
-                            **dict(zip(self.within["group"], self.within["G_jj"], strict=True)),
-                        }
-                    ]
-                )
-            wide = self.within.pivot(index=self.by, columns="group", values="G_jj")
-            return pd.concat([self.summary.set_index(self.by)[["G"]], wide], axis=1)
-        if number == 3:
-            # pairs keyed in group order (the order of first appearance), whichever is richer that year
-            order = list(dict.fromkeys(self.within["group"]))
-            pair = [
-                "—".join(sorted((j, h), key=order.index))
-                for j, h in zip(self.between["group_j"], self.between["group_h"], strict=True)
-            ]
-            grouped = self.between.assign(pair=pair).groupby("pair", sort=False)["G_jh"]
-            first, last = grouped.first(), grouped.last()
-            return pd.DataFrame({"mean_G_jh": grouped.mean(), "change_pct": (last - first) / first * 100})
-        if number == 4:
-            cols = ["G", "G_w", "G_nb", "G_t", "share_w", "share_nb", "share_t"]
-            return self.summary.set_index(self.by)[cols] if self.by else self.summary[cols]
-        raise ValueError("seed 002 has decomposition tables 2, 3 and 4")
-
-
-def _validate(data: pd.DataFrame, value: str, group: str, weights: str | None, region: str) -> None:
-    require_columns(data, [value, group, weights])
-    y = pd.to_numeric(data[value], errors="coerce")
-    checks = {
-        f"{value} is missing or not numeric": y.isna(),
-        f"{value} is negative": y < 0,
-        f"{group} is missing": data[group].isna(),
-    }
-    if weights:
-        checks[f"{weights} is not a positive number"] = ~(pd.to_numeric(data[weights], errors="coerce") > 0)
-    for what, mask in checks.items():
-        reject(data, mask, what, show=["index", region])
-
-
-def _decompose(y: np.ndarray, g: np.ndarray, w: np.ndarray):
-    codes, labels = pd.factorize(g)
-    k = len(labels)
-    if np.sum(w * y) == 0:
-        raise ValueError("all values are zero: the Gini coefficient is undefined (mean 0)")
-    c = {key: v[0] for key, v in _components(y, codes, w, k).items()}
-    sizes = np.bincount(codes, minlength=k)
-    within = [
-        {
-            "group": labels[j],
-            "n_j": int(sizes[j]),
-            "weight_j": c["Wj"][j],
-            "mu_j": c["mj"][j],
-            "G_jj": c["Gjj"][j],
-        }
-        for j in range(k)
-    ]
-    between = []
-    for (j, h), d, p, Gjh, Djh in zip(
-        zip(*np.triu_indices(k, 1), strict=True), c["above"], c["below"], c["Gjh"], c["Djh"], strict=True
-    ):
-        if c["mj"][j] < c["mj"][h]:
-            j, h, d, p = h, j, p, d
-        between.append(
-            {"group_j": labels[j], "group_h": labels[h], "G_jh": Gjh, "d_jh": d, "p_jh": p, "D_jh": Djh}
-        )
-    G = c["G"]
-    summary = {name: c[name] for name in ("G", "G_w", "G_nb", "G_t")}
-    for part, name in (("w", "G_w"), ("nb", "G_nb"), ("t", "G_t")):
-        summary[f"share_{part}"] = 100 * c[name] / G if G else np.nan
-    summary.update(n=int(len(y)), k=k)
-    return summary, within, between, codes, k
 
 
 def _bootstrap(y, codes, w, k, replicates: int, rng: np.random.Generator, level: float) -> dict:
@@ -222,59 +126,173 @@ def _bootstrap(y, codes, w, k, replicates: int, rng: np.random.Generator, level:
     return out, np.percentile(c["Gjj"], [lo, hi], axis=0)
 
 
+@dataclass
+class DagumResult:
+    """Dagum Gini decomposition; tidy tables with one block per ``time`` value.
+
+    Attributes
+    ----------
+    summary : per time value: ``G, G_w, G_nb, G_t``, ``share_w, share_nb, share_t`` (% of G),
+        ``n`` (units), ``k`` (groups); with a bootstrap also ``G_lo, G_hi, G_w_lo, …``.
+    within : per group (× time): ``n_j``, ``weight_j``, ``mu_j``, ``G_jj`` (+ ``G_jj_lo``, ``G_jj_hi``).
+    between : per group pair (× time), ordered so that ``mu_j ≥ mu_h``:
+        ``G_jh``, ``d_jh``, ``p_jh``, ``D_jh``.
+    time : name of the time column, or None.
+    dropped : rows left out (outside every group, or missing with ``dropna=True``) with a ``reason``.
+    notes : what else the user should know (e.g. zero-mean groups).
+    """
+
+    summary: pd.DataFrame
+    within: pd.DataFrame
+    between: pd.DataFrame
+    time: str | None = None
+    dropped: pd.DataFrame = field(default_factory=lambda: concat_dropped([]))
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def within_wide(self) -> pd.DataFrame:
+        """G and each group's G_jj side by side, one row per time value (the usual published layout)."""
+        if self.time is None:
+            return pd.DataFrame(
+                [{"G": self.summary["G"].iloc[0], **dict(zip(self.within["group"], self.within["G_jj"], strict=True))}]
+            )
+        wide = self.within.pivot(index=self.time, columns="group", values="G_jj")
+        return pd.concat([self.summary.set_index(self.time)[["G"]], wide], axis=1)
+
+    @property
+    def between_mean(self) -> pd.DataFrame:
+        """Mean G_jh per group pair over the time values and its change, last vs first (%)."""
+        order = list(dict.fromkeys(self.within["group"]))
+        pair = [
+            "—".join(sorted((j, h), key=order.index))
+            for j, h in zip(self.between["group_j"], self.between["group_h"], strict=True)
+        ]
+        grouped = self.between.assign(pair=pair).groupby("pair", sort=False)["G_jh"]
+        first, last = grouped.first(), grouped.last()
+        return pd.DataFrame({"mean_G_jh": grouped.mean(), "change_pct": (last - first) / first * 100})
+
+
+def _decompose(y: np.ndarray, g: np.ndarray, w: np.ndarray):
+    codes, labels = pd.factorize(g)
+    k = len(labels)
+    if np.sum(w * y) == 0:
+        raise ValueError("every value is zero: the Gini coefficient is undefined (mean 0)")
+    c = {key: v[0] for key, v in _components(y, codes, w, k).items()}
+    sizes = np.bincount(codes, minlength=k)
+    zero_mean = [labels[j] for j in range(k) if c["mj"][j] == 0]
+    within = [
+        {
+            "group": labels[j],
+            "n_j": int(sizes[j]),
+            "weight_j": c["Wj"][j],
+            "mu_j": c["mj"][j],
+            "G_jj": c["Gjj"][j] if c["mj"][j] > 0 else np.nan,
+        }
+        for j in range(k)
+    ]
+    between = []
+    for (j, h), d, p, Gjh, Djh in zip(
+        zip(*np.triu_indices(k, 1), strict=True), c["above"], c["below"], c["Gjh"], c["Djh"], strict=True
+    ):
+        if c["mj"][j] < c["mj"][h]:
+            j, h, d, p = h, j, p, d
+        between.append({"group_j": labels[j], "group_h": labels[h], "G_jh": Gjh, "d_jh": d, "p_jh": p, "D_jh": Djh})
+    G = c["G"]
+    summary = {name: c[name] for name in ("G", "G_w", "G_nb", "G_t")}
+    for part, name in (("w", "G_w"), ("nb", "G_nb"), ("t", "G_t")):
+        summary[f"share_{part}"] = 100 * c[name] / G if G else np.nan
+    summary.update(n=int(len(y)), k=k)
+    return summary, within, between, codes, k, zero_mean
+
+
+def _check_bootstrap(bootstrap, level) -> None:
+    if not isinstance(bootstrap, (int, np.integer)) or isinstance(bootstrap, bool) or bootstrap < 0:
+        raise ValueError(f"bootstrap must be a whole number of replicates ≥ 0, got {bootstrap!r}")
+    if not (isinstance(level, (int, float)) and 0 < level < 100):
+        raise ValueError(f"level must be a percentage strictly between 0 and 100, got {level!r}")
+
+
 def dagum_gini(
     data: pd.DataFrame,
     value: str,
-    group: str | pd.DataFrame,
-    by: str | None = None,
-    weights: str | None = None,
-    region: str = "adcode",
+    *,
+    group,
+    unit: str = "adcode",
+    time: str | None = None,
+    weight: str | None = None,
+    overlap: str = "raise",
     bootstrap: int = 0,
-    seed: int | None = None,
     level: float = 95.0,
+    seed: int | None = None,
+    dropna: bool = False,
 ) -> DagumResult:
     """Dagum Gini decomposition of ``value`` by ``group`` (formulas in the module docstring).
 
     Parameters
     ----------
-    data : long table, one row per unit (× ``by``).
-    value : non-negative values (e.g. the co-agglomeration index, an urbanisation rate).
-    group : column of group labels, or a unit → group table such as
-        :func:`geolink.agglomeration_groups` returns (columns ``adcode``,
-        ``group``), merged on ``region``.
-    by : optional column (e.g. ``'year'``): one decomposition per value.
-    weights : optional column of positive weights (e.g. population).
+    data : long table, one row per unit (× ``time``).
+    value : column of non-negative values (e.g. an urbanisation rate, the co-agglomeration index).
+    group : a column of group labels, an agglomeration id or grouping
+        (``'eight'``, ``'gba'``, a registered one) mapped through ``unit``, or
+        an ``adcode``/``group`` table such as :func:`geolink.agglomeration_groups`
+        returns.  Rows whose unit is in no group are left out and listed in
+        ``dropped``.
+    unit : column naming the units (adcodes or names).
+    time : optional time column: one decomposition per value.
+    weight : optional column of positive weights (e.g. population).
+    overlap : rule for units in several agglomerations (``'raise'``, ``'first'``,
+        ``'prefer_full'``, ``'drop'``).
     bootstrap : number of bootstrap replicates (0: none).  Units are resampled
         with replacement within each group (group sizes fixed), all replicates
-        computed at once (vectorised); ``summary`` gains ``G_lo, G_hi, G_w_lo,
-        …`` and ``within`` gains ``G_jj_lo, G_jj_hi``: percentile intervals at
-        ``level`` %.  ``seed`` makes them reproducible.
+        computed at once; ``summary`` gains ``G_lo, G_hi, G_w_lo, …`` and
+        ``within`` gains ``G_jj_lo, G_jj_hi``: percentile intervals at ``level`` %.
+    level : interval level in % (0–100).
+    seed : random seed of the bootstrap.
+    dropna : leave rows with a missing value out (listed in ``dropped``) instead of raising.
 
-    Raises ``ValueError`` naming the rows with a missing, non-numeric or
-    negative value, a missing group or a non-positive weight, and when all
-    values are zero.
+    Returns
+    -------
+    DagumResult
+
+    Raises ``ValueError`` naming the rows with a missing label, a missing,
+    non-numeric, infinite or negative value or a non-positive weight, and
+    when every value is zero.  A group whose mean is 0 gets ``G_jj = NaN``
+    with a warning (its share s_j is 0, so the decomposition still holds).
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink
+    >>> df = pd.DataFrame({"v": [1, 2, 3, 10, 20, 30], "g": ["a", "a", "a", "b", "b", "b"]})
+    >>> res = geolink.dagum_gini(df, "v", group="g")
+    >>> res.summary[["G", "G_w", "G_nb", "G_t"]].round(4).values.tolist()
+    [[0.4848, 0.1212, 0.3636, 0.0]]
+    >>> res.within[["group", "G_jj"]].round(4).values.tolist()
+    [['a', 0.2222], ['b', 0.2222]]
     """
-    if isinstance(group, pd.DataFrame):
-        mapping = group.set_index("adcode")["group"]
-        if region not in data.columns:
-            raise KeyError(f"a group table needs the unit column {region!r} in data")
-        unmatched = ~data[region].astype(str).isin(mapping.index)
-        data = data.assign(group=data[region].astype(str).map(mapping))
-        notes = [f"{int(unmatched.sum())} row(s) outside every group left out"] if unmatched.any() else []
-        data = data[~unmatched]
-        group = "group"
-    else:
-        notes = []
-    _validate(data, value, group, weights, region)
+    _check_bootstrap(bootstrap, level)
+    require_labels(data, [time])
+    labels, _ = group_labels(data, group, unit=unit, overlap=overlap)
+    outside = labels.isna().to_numpy()
+    frame = data.assign(_group=labels)
+    out_rows = dropped(frame, outside, "not in any group")
+    frame, missing_rows = numeric_values(frame[~outside], value, unit=unit if unit in data.columns else None, dropna=dropna)
+    show = ["index"] + ([unit] if unit in frame.columns else [])
+    reject(frame, frame[value] < 0, f"{value!r} is negative (the Gini needs non-negative values)", show=show)
+    if weight:
+        w = pd.to_numeric(frame[weight], errors="coerce")
+        reject(frame, ~(np.isfinite(w) & (w > 0)), f"the weight {weight!r} is not a positive finite number", show=show)
     rng = np.random.default_rng(seed)
-    parts = [(None, data)] if by is None else data.groupby(by, sort=True)
-    tag = (lambda at: {}) if by is None else (lambda at: {by: at})
-    summaries, withins, betweens = [], [], []
+    parts = [(None, frame)] if time is None else frame.groupby(time, sort=True)
+    tag = (lambda at: {}) if time is None else (lambda at: {time: at})
+    summaries, withins, betweens, notes = [], [], [], []
     for at, part in parts:
-        y = pd.to_numeric(part[value]).to_numpy(float)
-        g = part[group].to_numpy()
-        w = np.ones_like(y) if weights is None else pd.to_numeric(part[weights]).to_numpy(float)
-        summary, within, between, codes, k = _decompose(y, g, w)
+        y = part[value].to_numpy(float)
+        w = np.ones_like(y) if weight is None else pd.to_numeric(part[weight]).to_numpy(float)
+        summary, within, between, codes, k, zero_mean = _decompose(y, part["_group"].to_numpy(), w)
+        if zero_mean:
+            note = f"group(s) {zero_mean} have mean 0{'' if at is None else f' in {at}'}: G_jj undefined (NaN)"
+            warnings.warn(note, stacklevel=2)
+            notes.append(note)
         if bootstrap:
             intervals, gjj = _bootstrap(y, codes, w, k, bootstrap, rng, level)
             summary.update(intervals)
@@ -288,6 +306,7 @@ def dagum_gini(
         summary=pd.DataFrame(summaries),
         within=pd.DataFrame(withins),
         between=pd.DataFrame(betweens, columns=between_cols),
-        by=by,
+        time=time,
+        dropped=concat_dropped([out_rows, missing_rows]).drop(columns="_group", errors="ignore"),
         notes=notes,
     )

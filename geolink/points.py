@@ -51,7 +51,7 @@ class _Grid:
 def _grid(resolution: str) -> _Grid:
     from scipy import ndimage
 
-    units = prefectures(resolution).sort_values("adcode")
+    units = prefectures(resolution=resolution).sort_values("adcode")
     geoms = np.asarray(units.geometry.values).copy()
     shapely.prepare(geoms)
     shapely.intersects(

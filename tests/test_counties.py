@@ -8,7 +8,7 @@ from conftest import SHARED
 
 import geolink
 from geolink._paths import bundled
-from geolink.build import CHINA_ALBERS
+from geolink.projection import CHINA_ALBERS
 
 AREACODES_2024 = SHARED / "areacodes" / "data" / "2024.txt"
 # prefecture-level units without county-level subdivision in the source (besides the

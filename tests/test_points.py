@@ -84,7 +84,7 @@ def test_aggregate_feeds_location_quotient():
     counts = geolink.aggregate_points(firms, by="industry", lon="lon", lat="lat")
     assert counts["count"].sum() + counts.attrs["outside"] + counts.attrs["missing"] == n
     assert set(counts.columns) == {"adcode", "industry", "count"}
-    lq = geolink.location_quotient(counts, region="adcode", industry="industry", value="count")
+    lq = geolink.location_quotient(counts, "count", industry="industry")
     big = lq.groupby("adcode")["value"].transform("sum") >= 1000
     assert lq.loc[big, "lq"].between(0.85, 1.15).all()  # uniform random firms: no real specialisation
     with_aggl = geolink.aggregate_points(firms, by="industry", lon="lon", lat="lat", agglomerations=True)
