@@ -213,6 +213,13 @@ def county_level(name: str, prefecture_level: str, whole: bool) -> str:
     ``whole`` marks a record that is its prefecture-level unit itself; a
     prefecture-level city without county-level subdivision (东莞市) and Taiwan
     keep their prefecture level.
+
+    Examples
+    --------
+    >>> county_level("宝安区", "prefecture_city", False), county_level("长阳土家族自治县", "prefecture_city", False)
+    ('district', 'autonomous_county')
+    >>> county_level("东莞市", "prefecture_city", True), county_level("济源市", "county_city", True)
+    ('prefecture_city', 'county_city')
     """
     if whole and prefecture_level in ("prefecture_city", "province", "forestry_district"):
         return prefecture_level
@@ -227,6 +234,13 @@ def county_short_name(name: str, level: str) -> str:
 
     Names whose stem would be a single character (城区, 赵县, 东区) and
     mining districts (井陉矿区, distinct from 井陉县) keep their full name.
+
+    Examples
+    --------
+    >>> county_short_name("浦东新区", "district"), county_short_name("清新区", "district")
+    ('浦东', '清新')
+    >>> county_short_name("鄂温克族自治旗", "autonomous_banner"), county_short_name("赵县", "county")
+    ('鄂温克', '赵县')
     """
     match = _ETHNIC_COUNTY_RE.match(name)
     if level.startswith("autonomous_") and match:
