@@ -354,6 +354,10 @@ def register_grouping(
 def unregister_grouping(name: str) -> None:
     """Remove a grouping added with :func:`register_grouping` (no error if it is not registered).
 
+    Parameters
+    ----------
+    name : the grouping's name.
+
     Examples
     --------
     >>> import geolink

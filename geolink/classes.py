@@ -50,13 +50,13 @@ class Classes:
     Examples
     --------
     >>> import geolink
-    >>> c = geolink.classify([1, 2, 3, 4, 5, 6, None], "quantiles", k=3)
-    >>> c.upper
-    (2.0, 4.0, 6.0)
-    >>> c.assign([1.5, 6, None]).tolist()
+    >>> c = geolink.classify([1, 2, 3, 4, 5, 6, 7, None], "quantiles", k=3)
+    >>> [round(b, 2) for b in c.upper]
+    [3.0, 5.0, 7.0]
+    >>> c.assign([1.5, 7, None]).tolist()
     [0, 2, -1]
     >>> c.tally([1, 2, 5, None])
-    ((2, 0, 1), 1)
+    ((2, 1, 0), 1)
     """
 
     scheme: str
@@ -99,7 +99,7 @@ class Classes:
         --------
         >>> import geolink
         >>> geolink.classify([1, 2], "user_defined", bins=[1, 2]).colors_of([2, None]).tolist()
-        ['#bd0026', '#d9d9d9']
+        ['#800026', '#d9d9d9']
         """
         idx = self.assign(values)
         palette = np.array(self.colors + (MISSING_COLOR,), dtype=object)
@@ -179,7 +179,7 @@ def classify(
     >>> import geolink
     >>> c = geolink.classify([1, 2, 4, 8, 16, 32], "fisher_jenks", k=3)
     >>> c.upper, c.labels[0]
-    ((4.0, 16.0, 32.0), '1.00 – 4.00')
+    ((8.0, 16.0, 32.0), '1.00 – 8.00')
     >>> geolink.classify([1, 7, 30], "user_defined", bins=[5, 20]).upper
     (5.0, 20.0, 30.0)
     """

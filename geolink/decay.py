@@ -46,6 +46,15 @@ class DecayResult:
     distance : how distance was measured (``'boundary'`` or ``'centroid'``).
     value : the indicator columns.
     dropped : units left out (no coordinates, with ``dropna=True``) with a ``reason``.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> res = geolink.distance_decay(geolink.datasets.load("dongguan_towns"), "pop_2020", target="深圳市", dropna=True)
+    >>> res.fits.set_index("model").loc["power", ["n", "n_excluded"]].tolist()
+    [31, 0]
+    >>> round(float(res.units.set_index("name").loc["长安镇", "distance_km"]), 1)
+    1.5
     """
 
     units: gpd.GeoDataFrame
@@ -66,7 +75,7 @@ class DecayResult:
         >>> towns = geolink.datasets.load("dongguan_towns")
         >>> res = geolink.distance_decay(towns, "pop_2020", target="深圳市", dropna=True)
         >>> res.predict("pop_2020", "linear", [0, 10]).round(-3).tolist()
-        [535000.0, 437000.0]
+        [611000.0, 470000.0]
         """
         row = self.fits.set_index(["indicator", "model"]).loc[(value, model)]
         d = np.asarray(d, dtype=float)

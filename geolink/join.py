@@ -94,6 +94,18 @@ class JoinReport:
     (a duplicate combined by ``agg``), ``subtotal``, ``unmatched`` or
     ``ambiguous``.  ``without_data``: units of the boundary layer that no row
     matched.
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink, warnings
+    >>> t = pd.DataFrame({"city": ["广州", "全省", "Taizhou"], "v": [1, 2, 3]})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     report = geolink.join(t).attrs["join_report"]
+    >>> report.rows[["input", "outcome"]].values.tolist()
+    [['广州', 'joined'], ['全省', 'subtotal'], ['Taizhou', 'ambiguous']]
+    >>> len(report.without_data)
+    369
     """
 
     key: str
@@ -230,7 +242,7 @@ def join(
     {'440100': 28839, '440300': 32388, '440600': 12698}
     >>> report = gdf.attrs["join_report"]
     >>> report.key, report.unmatched[["input", "note"]].values.tolist()
-    ('城市', [['东筦', 'no such unit; nearest: 东莞, 东营, 东方']])
+    ('城市', [['东筦', 'no such unit; nearest: 东方, 东莞, 东营, 丹东, 乐东']])
     """
     if how not in ("left", "inner"):
         raise ValueError(f"how must be 'left' or 'inner', got {how!r}")

@@ -471,7 +471,7 @@ def plot_lq_comparison(
     >>> import pandas as pd, geolink
     >>> t = pd.DataFrame({"city": ["A", "A", "B", "B"], "industry": ["x", "y", "x", "y"], "jobs": [10, 30, 20, 20]})
     >>> fig = geolink.plot_lq_comparison(geolink.location_quotient(t, "jobs", unit="city"), unit="city")
-    >>> [round(b.get_width(), 3) for b in fig.axes[0].patches]
+    >>> [round(float(b.get_width()), 3) for b in fig.axes[0].patches]
     [1.2, 0.667, 0.8, 1.333]
     """
     require = [c for c in (unit, industry, value) if c not in lq.columns]

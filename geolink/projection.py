@@ -34,7 +34,7 @@ def local_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> str:
     >>> import geolink
     >>> from geolink.projection import local_crs
     >>> local_crs(geolink.cities_in("gba"))
-    '+proj=laea +lat_0=22.7... +lon_0=113.3... +datum=WGS84 +units=m +no_defs'
+    '+proj=laea +lat_0=22.9266 +lon_0=113.3885 +datum=WGS84 +units=m +no_defs'
     """
     minx, miny, maxx, maxy = gdf.to_crs("EPSG:4326").total_bounds
     return (

@@ -44,7 +44,8 @@ def locate(lon, lat, *, resolution: str = "display") -> np.ndarray:
     ['440100', '440300', None]
     """
     lon, lat = np.atleast_1d(np.asarray(lon, float)), np.atleast_1d(np.asarray(lat, float))
-    return assign_points(lon=lon, lat=lat, resolution=resolution).to_numpy(dtype=object)
+    codes = assign_points(lon=lon, lat=lat, resolution=resolution).astype(object)
+    return codes.where(codes.notna(), None).to_numpy(dtype=object)
 
 
 def which_agglomerations(where, *, resolution: str = "display") -> list[str]:
@@ -217,8 +218,8 @@ def geodesic_distance_km(geoms: gpd.GeoSeries, target) -> np.ndarray:
     >>> import geolink
     >>> units = geolink.prefectures()
     >>> d = geolink.geodesic_distance_km(units.loc[["441900", "440400"]].geometry, units.loc["440300", "geometry"])
-    >>> d.round(1).tolist()   # 东莞 touches 深圳; 珠海 is across the estuary
-    [0.0, 26.2]
+    >>> d.round(1).tolist()   # 东莞 touches 深圳; 珠海's islands lie across the Pearl River estuary
+    [0.0, 11.9]
     """
     target = shapely.geometry.shape(target) if isinstance(target, dict) else target
     anchor = target.representative_point()
@@ -276,7 +277,7 @@ def within_km(
     --------
     >>> import geolink
     >>> geolink.within_km("深圳", 100, distance="centroid")[["name", "distance_km"]].round(1).values.tolist()[:3]
-    [['香港特别行政区', 31.9], ['东莞市', 48.2], ['惠州市', 87.7]]
+    [['香港特别行政区', 29.9], ['东莞市', 41.8], ['惠州市', 75.3]]
     """
     check_distance(distance)
     if not (isinstance(km, (int, float)) and np.isfinite(km) and km >= 0):

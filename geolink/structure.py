@@ -256,7 +256,7 @@ def lq_ratio(
     >>> t = pd.DataFrame({"city": ["A", "A", "B", "B"], "industry": ["x", "y", "x", "y"],
     ...                   "jobs": [10, 30, 20, 20]})
     >>> lq = geolink.location_quotient(t, "jobs", unit="city")
-    >>> geolink.lq_ratio(lq, "A", "B", unit="city")["ratio"].tolist()
+    >>> geolink.lq_ratio(lq, "A", "B", unit="city")["ratio"].round(6).tolist()   # = X_A / X_B
     [0.5, 1.5]
     """
     wide = _lq_wide(lq, unit, industry, time)
@@ -337,7 +337,7 @@ def lq_change(
     >>> lq = geolink.location_quotient(t, "jobs", unit="city", time="year")
     >>> ch = geolink.lq_change(lq, start=2010, end=2020, unit="city")
     >>> ch[["city", "industry", "class"]].values.tolist()
-    [['A', 'x', 'formed'], ['A', 'y', 'lost'], ['B', 'x', 'weakened'], ['B', 'y', 'strengthened']]
+    [['A', 'x', 'formed'], ['A', 'y', 'lost'], ['B', 'x', 'lost'], ['B', 'y', 'formed']]
     """
     require_columns(lq, [unit, industry, time, "lq"])
     if lq.duplicated([unit, industry, time]).any():

@@ -290,3 +290,46 @@ def test_vectorised_components_match_one_by_one():
         alone = _components(ys[b], codes, ws[b], 3)
         for name in ("G", "G_w", "G_nb", "G_t", "Gjj", "Gjh"):
             assert together[name][b] == pytest.approx(alone[name][0], abs=1e-13)
+
+
+def brute_pair_sums(y, codes, w, k):
+    """above[j, h] = Σ_{i∈j} Σ_{r∈h} w_i w_r max(y_i − y_r, 0) over the n × n matrix of pairs."""
+    diff = np.maximum(y[:, None] - y[None, :], 0) * w[:, None] * w[None, :]
+    onehot = (codes[:, None] == np.arange(k)).astype(float)
+    return onehot.T @ diff @ onehot
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_pair_sum_matrix_against_all_pairs(weighted):
+    rng = np.random.default_rng(8)  # SYNTHETIC: ties (rounded values), zeros, groups of 1 and 0 members
+    n, k = 400, 6
+    y = np.round(rng.lognormal(0, 1, n), 1)
+    y[rng.random(n) < 0.1] = 0.0
+    codes = rng.choice([0, 1, 2, 3, 5], size=n, p=[0.5, 0.3, 0.1, 0.0975, 0.0025])
+    codes[0] = 5  # group 5 has at least one member; group 4 none
+    w = rng.uniform(0.5, 3, n) if weighted else np.ones(n)
+    above, below = pair_sum_matrix(y, codes, w, k)
+    expected = brute_pair_sums(y, codes, w, k)
+    np.testing.assert_allclose(above, expected, rtol=1e-12, atol=1e-9)
+    np.testing.assert_array_equal(below, above.T)
+    assert (above[4] == 0).all() and (above[:, 4] == 0).all()
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_pair_sum_matrix_batched_samples(weighted):
+    rng = np.random.default_rng(9)  # SYNTHETIC
+    B, n, k = 5, 60, 4
+    codes = rng.integers(0, k, n)
+    ys = np.round(rng.lognormal(0, 0.7, (B, n)), 1)
+    ws = rng.uniform(1, 4, (B, n)) if weighted else np.ones((B, n))
+    above, below = pair_sum_matrix(ys, codes, ws, k)  # one merge per sample and pair of groups
+    for b in range(B):
+        np.testing.assert_allclose(above[b], brute_pair_sums(ys[b], codes, ws[b], k), rtol=1e-12, atol=1e-10)
+        np.testing.assert_array_equal(below[b], above[b].T)
+    # groups that differ between samples
+    codes2 = rng.integers(0, k, (B, n))
+    above2, _ = pair_sum_matrix(ys, codes2, ws, k)
+    for b in range(B):
+        np.testing.assert_allclose(
+            above2[b], brute_pair_sums(ys[b], codes2[b], ws[b], k), rtol=1e-12, atol=1e-10
+        )
