@@ -17,7 +17,7 @@ from geolink.agglomerations import (
     resolve_id,
     unregister_grouping,
 )
-from geolink.boundaries import maritime_line, prefectures, provinces
+from geolink.boundaries import counties, maritime_line, prefectures, provinces
 from geolink.coords import convert as convert_coords
 from geolink.gpkg import Style, to_gpkg
 from geolink.history import HarmoniseResult, harmonise
@@ -102,6 +102,7 @@ __all__ = [
     "classify_lq_change",
     "coagglomeration_index",
     "contiguity",
+    "counties",
     "convert_coords",
     "dagum_gini",
     "datasets",
