@@ -49,6 +49,23 @@ def test_moran_matches_pysal_documented_stl_example():
     assert res.summary.loc[0, "p_norm"] == pytest.approx(0.00027147862770937614, rel=1e-9)
 
 
+def test_moran_permutation_inference_agrees_with_esda():
+    """Same null distribution as esda.Moran's permutations: p and z agree within Monte Carlo error."""
+    import esda
+    from libpysal.graph import Graph
+    from libpysal.weights import lat2W
+
+    g = Graph.from_W(lat2W(12, 12))
+    y = np.random.default_rng(4).normal(size=144) + 0.15 * np.repeat(np.arange(12), 12) / 12
+    df = pd.DataFrame({"id": list(g.unique_ids), "y": y})
+    ours = moran(df, "y", unit="id", weights=g, permutations=9999, seed=0).summary.iloc[0]
+    np.random.seed(0)  # noqa: NPY002 (esda draws from the global RNG)
+    ref = esda.Moran(y, g, permutations=9999)
+    assert ours["I"] == pytest.approx(ref.I) and 0.01 < ref.p_sim < 0.5
+    assert ours["p_sim"] == pytest.approx(ref.p_sim, abs=0.015)
+    assert ours["z_sim"] == pytest.approx(ref.z_sim, abs=0.05)
+
+
 def test_moran_seed_is_reproducible_and_leaves_global_rng_alone():
     data = _synthetic_panel(years=(2010,))
     np.random.seed(123)  # noqa: NPY002
