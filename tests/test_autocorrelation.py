@@ -140,3 +140,13 @@ def test_names_as_units():
     res = moran(df, "v", unit="city", weights="knn", permutations=0)
     assert res.units == ["440100", "440300", "440600", "441900", "440400"]
     assert "unit names resolved to adcodes" in res.notes
+
+
+def test_statistic_that_cannot_vary_gets_p_one():
+    """A unit at the mean has I_i = 0 under every draw: tied draws count in both tails, p = 1."""
+    from libpysal.graph import Graph
+
+    g = Graph.from_arrays(list("abc"), list("bcb"), [1.0, 1.0, 1.0]).transform("r")
+    z = np.array([-1.0, 0.0, 1.0]) / np.sqrt(2 / 3)
+    p = conditional_pvalues(z, g, z * g.lag(z) / np.mean(z**2), 999, np.random.default_rng(1))
+    assert p[1] == 1.0 and 0.3 < p[0] < 0.7
