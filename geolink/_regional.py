@@ -49,7 +49,12 @@ def attach_group(frame: pd.DataFrame, data: pd.DataFrame, group, *, overlap: str
             reject(frame, missing, f"the group column {group!r} is missing (pass dropna=True to drop them)", show=["unit"])
         reason = f"group column {group!r} missing"
     else:
-        mapping = group_table(group, overlap=overlap)
+        try:
+            mapping = group_table(group, overlap=overlap)
+        except KeyError as err:
+            if not isinstance(group, str):
+                raise
+            raise KeyError(f"group={group!r} is neither a column of data ({list(data.columns)}) nor a grouping: {err.args[0]}") from None
         labels = frame["unit"].astype(str).map(mapping)
         missing = labels.isna().to_numpy()
         reason = f"not in any group of {group if isinstance(group, str) else 'the group table'!r}"

@@ -321,7 +321,7 @@ def _spatial(cs: pd.DataFrame, terms: list[str], group, model: str, weights):
     # spreg 1.9 prints the model's class name while building its output; scipy warns about its bounded optimiser's tolerance
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore", RuntimeWarning)
-        fitted = (spreg.ML_Lag if model == "lag" else spreg.ML_Error)(y, X, w, name_x=names, name_y="growth")
+        fitted = (spreg.ML_Lag if model == "lag" else spreg.ML_Error)(y, X, w, method="ord", name_x=names, name_y="growth")
     spatial_name = "rho" if model == "lag" else "lambda"
     term_names = ["const", *names, spatial_name]
     z = np.array([s for s, _ in fitted.z_stat], float)

@@ -51,27 +51,33 @@ class TheilResult:
 
 
 def _components(y: np.ndarray, w: np.ndarray, codes: np.ndarray, k: int) -> dict[str, np.ndarray]:
-    """All parts for B samples at once: ``y``, ``w`` of shape (B, n); ``codes`` (n,) in 0..k−1."""
-    onehot = np.eye(k)[codes]  # (n, k)
+    """All parts for B samples at once: ``y``, ``w`` of shape (B, n); ``codes`` (n,) sorted, 0..k−1.
+
+    Works on r = y / μ (both indices are scale-invariant), so with m_j = μ_j / μ:
+    T_j = E_j[r ln r] / m_j − ln m_j and L_j = ln m_j − E_j[ln r] (E_j: share-weighted mean in group j).
+    """
+    starts = np.searchsorted(codes, np.arange(k))  # group sums by np.add.reduceat: far faster than a BLAS matmul here
+
+    def by_group(x):
+        return np.add.reduceat(x, starts, axis=1)
+
     p = w / w.sum(axis=1, keepdims=True)
-    mu = (p * y).sum(axis=1)
-    Pj = p @ onehot
-    muj = ((p * y) @ onehot) / Pj
-    r = y / mu[:, None]
-    rj = y / muj[:, codes]
-    pin = p / Pj[:, codes]
+    r = y / (p * y).sum(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        Tj = (pin * xlogy(rj, rj)) @ onehot
-        Lj = (pin * -np.log(rj)) @ onehot
-        out = {
-            "T": (p * xlogy(r, r)).sum(axis=1),
-            "L": (p * -np.log(r)).sum(axis=1),
-            "T_b": (Pj * xlogy(muj / mu[:, None], muj / mu[:, None])).sum(axis=1),
-            "L_b": (Pj * np.log(mu[:, None] / muj)).sum(axis=1),
-        }
-    sj = Pj * muj / mu[:, None]
-    out.update(T_w=(sj * Tj).sum(axis=1), L_w=(Pj * Lj).sum(axis=1), Pj=Pj, muj=muj, sj=sj, Tj=Tj, Lj=Lj)
-    return out
+        pr_log_r = p * xlogy(r, r)
+        p_log_r = p * np.log(r)
+        Pj = by_group(p)
+        mj = by_group(p * r) / Pj
+        log_mj = np.log(mj)
+        Tj = by_group(pr_log_r) / Pj / mj - log_mj
+        Lj = log_mj - by_group(p_log_r) / Pj
+    sj = Pj * mj
+    return {
+        "T": pr_log_r.sum(axis=1), "L": -p_log_r.sum(axis=1),
+        "T_b": (sj * log_mj).sum(axis=1), "L_b": -(Pj * log_mj).sum(axis=1),
+        "T_w": (sj * Tj).sum(axis=1), "L_w": (Pj * Lj).sum(axis=1),
+        "Pj": Pj, "muj": mj * (p * y).sum(axis=1, keepdims=True), "sj": sj, "Tj": Tj, "Lj": Lj,
+    }
 
 
 def _interval_options(bootstrap, level) -> None:
@@ -160,6 +166,8 @@ def theil(
             notes.append(msg)
         codes, labels = pd.factorize(part["group"], sort=True)
         k = len(labels)
+        order = np.argsort(codes, kind="stable")
+        y, w, codes = y[order], w[order], codes[order]
         c = _components(y[None, :], w[None, :], codes, k)
         row = {"time": at, "n": len(y), "k": k, **{name: float(c[name][0]) for name in PARTS}}
         if zeros:

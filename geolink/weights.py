@@ -282,6 +282,22 @@ def as_graph(weights, units, *, resolution: str = "display"):
     A kind builds the weights with :func:`spatial_weights` on ``units``
     (islands linked to their nearest unit: every unit gets a neighbour; the
     links are listed on ``graph.linked``); a Graph must contain every unit.
+
+    Parameters
+    ----------
+    weights : a libpysal Graph or a kind of :func:`spatial_weights`.
+    units : the unit ids, in the order wanted.
+    resolution : boundary resolution when a kind is built.
+
+    Returns
+    -------
+    libpysal.graph.Graph over exactly ``units``.
+
+    Examples
+    --------
+    >>> g = as_graph("rook", ["440300", "440100", "440600"])
+    >>> list(g.unique_ids), len(g.isolates), g.linked["focal"].tolist()
+    (['440300', '440100', '440600'], 0, ['440300'])
     """
     units = [str(u) if not isinstance(u, str) else u for u in units] if not hasattr(weights, "adjacency") else list(units)
     if isinstance(weights, str):
@@ -331,6 +347,22 @@ def graph_for(frame: pd.DataFrame, weights) -> tuple[pd.DataFrame, object, list[
     A kind: unit labels become adcodes and the weights are built on the
     frame's units with islands linked (said in ``notes``); a Graph must
     contain every unit.  The graph is not row-standardised.
+
+    Parameters
+    ----------
+    frame : table with a ``unit`` column (adcodes or names when ``weights`` is a kind).
+    weights : a libpysal Graph or a kind of :func:`spatial_weights`.
+
+    Returns
+    -------
+    (frame with its units as the graph's ids, Graph over the frame's units, notes)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame, g, notes = graph_for(pd.DataFrame({"unit": ["广州市", "佛山市", "肇庆市"]}), "queen")
+    >>> frame["unit"].tolist(), int(g.n_edges), notes
+    (['440100', '440600', '441200'], 4, ['unit names resolved to adcodes'])
     """
     notes: list[str] = []
     if isinstance(weights, str):

@@ -49,6 +49,23 @@ def test_moran_matches_pysal_documented_stl_example():
     assert res.summary.loc[0, "p_norm"] == pytest.approx(0.00027147862770937614, rel=1e-9)
 
 
+def test_moran_permutation_inference_agrees_with_esda():
+    """Same null distribution as esda.Moran's permutations: p and z agree within Monte Carlo error."""
+    import esda
+    from libpysal.graph import Graph
+    from libpysal.weights import lat2W
+
+    g = Graph.from_W(lat2W(12, 12))
+    y = np.random.default_rng(4).normal(size=144) + 0.15 * np.repeat(np.arange(12), 12) / 12
+    df = pd.DataFrame({"id": list(g.unique_ids), "y": y})
+    ours = moran(df, "y", unit="id", weights=g, permutations=9999, seed=0).summary.iloc[0]
+    np.random.seed(0)  # noqa: NPY002 (esda draws from the global RNG)
+    ref = esda.Moran(y, g, permutations=9999)
+    assert ours["I"] == pytest.approx(ref.I) and 0.01 < ref.p_sim < 0.5
+    assert ours["p_sim"] == pytest.approx(ref.p_sim, abs=0.015)
+    assert ours["z_sim"] == pytest.approx(ref.z_sim, abs=0.05)
+
+
 def test_moran_seed_is_reproducible_and_leaves_global_rng_alone():
     data = _synthetic_panel(years=(2010,))
     np.random.seed(123)  # noqa: NPY002
@@ -123,3 +140,13 @@ def test_names_as_units():
     res = moran(df, "v", unit="city", weights="knn", permutations=0)
     assert res.units == ["440100", "440300", "440600", "441900", "440400"]
     assert "unit names resolved to adcodes" in res.notes
+
+
+def test_statistic_that_cannot_vary_gets_p_one():
+    """A unit at the mean has I_i = 0 under every draw: tied draws count in both tails, p = 1."""
+    from libpysal.graph import Graph
+
+    g = Graph.from_arrays(list("abc"), list("bcb"), [1.0, 1.0, 1.0]).transform("r")
+    z = np.array([-1.0, 0.0, 1.0]) / np.sqrt(2 / 3)
+    p = conditional_pvalues(z, g, z * g.lag(z) / np.mean(z**2), 999, np.random.default_rng(1))
+    assert p[1] == 1.0 and 0.3 < p[0] < 0.7

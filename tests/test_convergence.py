@@ -195,3 +195,15 @@ def test_spatial_beta_equals_direct_likelihood_fit(model):
     assert s["beta"] == pytest.approx(b[1], abs=1e-5)
     assert np.isnan(s["df"]) and s["p_value"] == pytest.approx(2 * scipy.stats.norm.sf(abs(s["stat"])))
     assert res.weights is W_graph or list(res.weights.unique_ids) == codes
+
+
+def test_spatial_beta_on_prefectures_with_groups(census_city):
+    long = _census_long(census_city)
+    res = beta_convergence(long, "urban_rate", start=2010, end=2020, model="error", group="eight", overlap="first", dropna=True)
+    s = res.summary.iloc[0]
+    used = res.data["adcode"].tolist()
+    assert list(res.weights.unique_ids) == used and s["n"] == len(used)
+    assert set(res.dropped["adcode"]).isdisjoint(used)
+    terms = res.coefficients["term"].tolist()
+    assert terms[:2] == ["const", "log_y0"] and terms[-1] == "lambda" and sum(t.startswith("group_") for t in terms) == 7
+    assert s["beta"] < 0 and s["half_life"] > 0 and s["conditional"]
