@@ -16,7 +16,6 @@ from geolink.agglomerations import (
     register_grouping,
     resolve_id,
     unregister_grouping,
-    which_agglomerations,
 )
 from geolink.boundaries import maritime_line, prefectures, provinces
 from geolink.coords import convert as convert_coords
@@ -25,7 +24,15 @@ from geolink.inequality import DagumResult, dagum_gini
 from geolink.join import JoinReport, join, read_table
 from geolink.names import resolve_names, to_adcode
 from geolink.points import aggregate_points, assign_points
-from geolink.spatial import centroids, contiguity, geodesic_distance_km, locate, neighbours, within_km
+from geolink.spatial import (
+    centroids,
+    contiguity,
+    geodesic_distance_km,
+    locate,
+    neighbours,
+    which_agglomerations,
+    within_km,
+)
 from geolink.structure import (
     classify_lq_change,
     coagglomeration_index,
@@ -64,6 +71,10 @@ def __getattr__(name: str):
         globals()[name] = value
         return value
     raise AttributeError(f"module 'geolink' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [

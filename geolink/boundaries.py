@@ -72,8 +72,25 @@ def _provinces(resolution: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=units.crs)
 
 
-def provinces(resolution: str = "display") -> gpd.GeoDataFrame:
-    """Province-level outlines (34 rows incl. HK, Macao, Taiwan): the union of their prefecture-level units."""
+def provinces(*, resolution: str = "display") -> gpd.GeoDataFrame:
+    """Province-level outlines: the union of their prefecture-level units.
+
+    Parameters
+    ----------
+    resolution : ``'display'`` or ``'full'`` boundaries.
+
+    Returns
+    -------
+    GeoDataFrame (EPSG:4326)
+        34 rows (incl. Hong Kong, Macao and Taiwan): ``province_adcode``, ``province``, geometry.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> p = geolink.provinces()
+    >>> len(p), p.set_index("province_adcode").loc["440000", "province"]
+    (34, '广东省')
+    """
     return _provinces(_check_resolution(resolution)).copy()
 
 
@@ -86,11 +103,21 @@ def maritime_line() -> gpd.GeoDataFrame:
     """The South China Sea maritime boundary line (10 dashes) of the boundary source, WGS 84.
 
     National maps of China show it, usually in a 南海诸岛 inset (see :func:`geolink.choropleth`).
+
+    Returns
+    -------
+    GeoDataFrame (EPSG:4326) of line segments.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> geolink.maritime_line().crs.to_epsg()
+    4326
     """
     return _maritime().copy()
 
 
-def prefectures(resolution: str = "display") -> gpd.GeoDataFrame:
+def prefectures(*, resolution: str = "display") -> gpd.GeoDataFrame:
     """Every prefecture-level unit of China plus Hong Kong, Macao and Taiwan.
 
     Parameters
@@ -112,5 +139,36 @@ def prefectures(resolution: str = "display") -> gpd.GeoDataFrame:
         ``province``, ``province_adcode``, ``level`` and ``area_km2``
         (geodesic area of the full-resolution polygon, km²).  A fresh copy:
         changing it does not affect later calls.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> units = geolink.prefectures()
+    >>> len(units), units.crs.to_epsg(), units.loc["441900", ["name", "name_en", "level"]].tolist()
+    (370, 4326, ['东莞市', 'Dongguan', 'prefecture_city'])
     """
     return _load(_check_resolution(resolution)).copy()
+
+
+def is_national(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> bool:
+    """Whether a layer spans the nation (more than 25° of longitude): such maps show the South China Sea.
+
+    One decision for the PNG and the web map.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame or GeoSeries with a CRS.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import geolink
+    >>> from geolink.boundaries import is_national
+    >>> is_national(geolink.prefectures()), is_national(geolink.cities_in("gba"))
+    (True, False)
+    """
+    minx, _, maxx, _ = gdf.to_crs("EPSG:4326").total_bounds
+    return bool(maxx - minx > 25)

@@ -33,11 +33,8 @@ import shapely
 from pyproj import Geod
 
 from geolink.coords import convert_geometry
+from geolink.projection import CHINA_ALBERS
 
-# Albers equal-area conic for China (standard parallels 25°N and 47°N).
-CHINA_ALBERS = (
-    "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
-)
 DISPLAY_TOLERANCE_M = 100.0
 LAYER = "prefectures"
 # cnmaps' code → canonical adcode (the census and NBS 市辖区 style for municipalities).

@@ -94,6 +94,18 @@ class JoinReport:
     (a duplicate combined by ``agg``), ``subtotal``, ``unmatched`` or
     ``ambiguous``.  ``without_data``: units of the boundary layer that no row
     matched.
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink, warnings
+    >>> t = pd.DataFrame({"city": ["广州", "全省", "Taizhou"], "v": [1, 2, 3]})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     report = geolink.join(t).attrs["join_report"]
+    >>> report.rows[["input", "outcome"]].values.tolist()
+    [['广州', 'joined'], ['全省', 'subtotal'], ['Taizhou', 'ambiguous']]
+    >>> len(report.without_data)
+    369
     """
 
     key: str
@@ -165,28 +177,29 @@ def detect_key(table: pd.DataFrame) -> str:
         if rate > 0 and distinct > 0:
             scores.append((distinct, rate, is_code, bool(_KEY_HINT.search(str(col))), col))
     if not scores or max(s[0] for s in scores) == 0:
-        raise ValueError(f"no column names prefecture-level units; pass on= (columns: {list(table.columns)})")
+        raise ValueError(f"no column names prefecture-level units; pass unit= (columns: {list(table.columns)})")
     return max(scores, key=lambda s: s[:4])[-1]
 
 
 def _long_to_wide(
-    table: pd.DataFrame, key: str, indicator: str, value: str, year: str | None
+    table: pd.DataFrame, key: str, indicator: str, value: str, time: str | None
 ) -> pd.DataFrame:
-    columns = [indicator] if year is None else [indicator, year]
+    columns = [indicator] if time is None else [indicator, time]
     wide = table.pivot(index=key, columns=columns, values=value)
-    if year is not None:
-        wide.columns = [f"{i}_{y}" for i, y in wide.columns]
+    if time is not None:
+        wide.columns = [f"{i}_{t}" for i, t in wide.columns]
     return wide.reset_index()
 
 
 def join(
-    table,
-    on: str | None = None,
+    data,
+    *,
+    unit: str | None = None,
+    year: int | None = None,
     how: str = "left",
     strict: bool = False,
     agg: str | dict | None = None,
     long: dict | None = None,
-    year: int | None = None,
     resolution: str = "display",
     sheet=0,
 ) -> gpd.GeoDataFrame:
@@ -194,30 +207,51 @@ def join(
 
     Parameters
     ----------
-    table : DataFrame or path of a CSV (UTF-8 / GBK detected) or Excel file.
-    on : the column naming the units (codes or names in any form
+    data : DataFrame or path of a CSV (UTF-8 / GBK detected) or Excel file.
+    unit : the column naming the units (codes or names in any form
         :func:`geolink.resolve_names` understands); detected when None.
+    year : the table's vintage (an integer): decides names whose meaning
+        changed and is quoted in notes on historical names.
     how : ``'left'`` (every unit, NaN where no data) or ``'inner'`` (units with data).
     strict : raise ``ValueError`` if any row is unmatched or ambiguous.
     agg : how rows resolving to the same unit are combined (``'sum'``,
         ``'mean'``, ``'first'`` …, or a dict per column); without it such
         duplicates raise ``ValueError`` naming the rows.
-    long : for a long table (unit, [year,] indicator, value), the column
-        names ``{'indicator': …, 'value': …, 'year': …}``; it is pivoted to
-        one column per indicator (``indicator_year`` with a year).
-    year : the table's year, quoted in notes on historical names.
+    long : for a long table (unit, [time,] indicator, value), the column
+        names ``{'indicator': …, 'value': …, 'time': …}``; it is pivoted to
+        one column per indicator (``<indicator>_<time>`` with a time column).
+    resolution : boundaries joined onto.
+    sheet : Excel sheet (name or number).
 
     Returns
     -------
-    GeoDataFrame (EPSG:4326) with the boundary attributes and the table's
-    columns; ``.attrs['join_report']`` is a :class:`JoinReport`.  A warning
-    says how many rows were not joined.
+    GeoDataFrame (EPSG:4326)
+        The boundary attributes and the table's columns;
+        ``.attrs['join_report']`` is a :class:`JoinReport`.  A warning says
+        how many rows were not joined.
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink
+    >>> t = pd.DataFrame({"城市": ["广州市", "深圳", "Foshan", "东筦"], "gdp": [28839, 32388, 12698, 1]})
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     gdf = geolink.join(t, how="inner")
+    >>> gdf["gdp"].to_dict()
+    {'440100': 28839, '440300': 32388, '440600': 12698}
+    >>> report = gdf.attrs["join_report"]
+    >>> report.key, report.unmatched[["input", "note"]].values.tolist()
+    ('城市', [['东筦', 'no such unit; nearest: 东方, 东莞, 东营, 丹东, 乐东']])
     """
     if how not in ("left", "inner"):
         raise ValueError(f"how must be 'left' or 'inner', got {how!r}")
-    source = str(table) if not isinstance(table, pd.DataFrame) else "DataFrame"
-    frame = read_table(table, sheet=sheet).reset_index(drop=True)
-    key = on or detect_key(frame)
+    for rule in [agg] if isinstance(agg, str) else (agg or {}).values():
+        if rule not in AGGREGATIONS:
+            raise ValueError(f"agg must be one of {AGGREGATIONS} (or a dict of them per column), got {rule!r}")
+    source = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
+    frame = read_table(data, sheet=sheet).reset_index(drop=True)
+    key = unit or detect_key(frame)
     if key not in frame.columns:
         raise KeyError(f"column {key!r} not in table; columns: {list(frame.columns)}")
     res = resolve_names(frame[key], year=year)
@@ -233,11 +267,13 @@ def join(
         listing = "; ".join(f"data row {r.row} {_show(r.input)}: {r.note}" for r in bad.head(10).itertuples())
         raise ValueError(f"{len(bad)} row(s) not joined (strict=True): {listing}")
     keep = res["outcome"].eq("joined").to_numpy()
-    data = frame.loc[keep].drop(columns=[key]).assign(adcode=res.loc[keep, "adcode"].to_numpy())
-    group_keys = ["adcode"] + (
-        [long["indicator"]] + ([long["year"]] if long.get("year") else []) if long else []
-    )
-    dup = data.duplicated(group_keys, keep=False).to_numpy()
+    table = frame.loc[keep].drop(columns=[key]).assign(adcode=res.loc[keep, "adcode"].to_numpy())
+    if long is not None:
+        unknown = set(long) - {"indicator", "value", "time"}
+        if unknown or not {"indicator", "value"} <= set(long):
+            raise ValueError(f"long= takes the keys 'indicator', 'value' and optionally 'time'; got {sorted(long)}")
+    group_keys = ["adcode"] + ([long["indicator"]] + ([long["time"]] if long.get("time") else []) if long else [])
+    dup = table.duplicated(group_keys, keep=False).to_numpy()
     if dup.any():
         rows = res.loc[keep].loc[dup]
         if agg is None:
@@ -252,27 +288,27 @@ def join(
             )
         if isinstance(agg, str):  # numbers are combined, text keeps its first value
             agg = {
-                c: agg if pd.api.types.is_numeric_dtype(data[c]) else "first"
-                for c in data.columns
+                c: agg if pd.api.types.is_numeric_dtype(table[c]) else "first"
+                for c in table.columns
                 if c not in group_keys
             }
-        data = data.groupby(group_keys, sort=False).agg(agg).reset_index()
+        table = table.groupby(group_keys, sort=False).agg(agg).reset_index()
         res.loc[res["row"].isin(rows["row"]), "outcome"] = "aggregated"
     layout = "wide"
     if long:
-        data = _long_to_wide(data, "adcode", long["indicator"], long["value"], long.get("year"))
+        table = _long_to_wide(table, "adcode", long["indicator"], long["value"], long.get("time"))
         layout = "long"
-    units = prefectures(resolution)
-    overlap = [c for c in data.columns if c in units.columns and c != "adcode"]
+    units = prefectures(resolution=resolution)
+    overlap = [c for c in table.columns if c in units.columns and c != "adcode"]
     if overlap:
-        data = data.rename(columns={c: f"{c}_table" for c in overlap})
+        table = table.rename(columns={c: f"{c}_table" for c in overlap})
     integers = [
-        c for c in data.columns if c != "adcode" and data[c].dtype.kind in "iu" and data[c].dtype != "Int64"
+        c for c in table.columns if c != "adcode" and table[c].dtype.kind in "iu" and table[c].dtype != "Int64"
     ]
-    merged = units.merge(data, on="adcode", how=how, validate="1:1")
-    merged[integers] = merged[integers].astype("Int64")  # stay integers despite units without data
+    merged = units.merge(table, on="adcode", how=how, validate="1:1")
+    merged[integers] = merged[integers].astype("Int64")  # stay integers despite units without table
     merged.index = merged["adcode"].to_numpy()
-    without = units.loc[~units["adcode"].isin(data["adcode"]), ["adcode", "name", "level"]].reset_index(
+    without = units.loc[~units["adcode"].isin(table["adcode"]), ["adcode", "name", "level"]].reset_index(
         drop=True
     )
     report = JoinReport(

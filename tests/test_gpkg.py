@@ -44,7 +44,7 @@ def test_field_names_ascii_unique_and_short():
 
 def test_layers_types_descriptions_and_styles(layers, tmp_path):
     path = tmp_path / "out.gpkg"
-    classes = classify(layers["gba"]["城镇化率"], "quantiles", 4)
+    classes = classify(layers["gba"]["城镇化率"], "quantiles", k=4)
     to_gpkg(
         path,
         layers,

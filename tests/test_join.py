@@ -27,10 +27,10 @@ def test_census_city_table_joins_by_code_and_by_name(census_city, tmp_path):
     assert by_code.loc["441900", "popu_2020"] == 10_466_625  # Dongguan, 7th census
     assert by_code.crs.to_epsg() == 4326 and len(by_code) == 370
 
-    by_name = geolink.join(census_city.drop(columns=["city_code"]), on="city")
+    by_name = geolink.join(census_city.drop(columns=["city_code"]), unit="city")
     assert len(by_name.attrs["join_report"].matched) == 369
     assert (by_name["popu_2020"].fillna(-1) == by_code["popu_2020"].astype(float).fillna(-1)).all()
-    inner = geolink.join(census_city, on="city", how="inner")
+    inner = geolink.join(census_city, unit="city", how="inner")
     assert len(inner) == 369 and "710000" not in inner.index
 
 
@@ -62,7 +62,7 @@ def test_utf8_bom_and_long_layout(tmp_path):
         "广州,2020,pop,1874",
     ]
     path.write_text("\n".join(rows), encoding="utf-8-sig")
-    gdf = _quiet_join(path, on="city", long={"indicator": "indicator", "value": "value", "year": "year"})
+    gdf = _quiet_join(path, unit="city", long={"indicator": "indicator", "value": "value", "time": "year"})
     assert gdf.loc["440100", ["gdp_2019", "gdp_2020", "pop_2020"]].tolist() == [23629, 25019, 1874]
     assert pd.isna(gdf.loc["440300", "pop_2020"])
     assert gdf.attrs["join_report"].layout == "long"
@@ -98,15 +98,15 @@ def test_duplicates_error_or_aggregate():
 
 
 def test_no_key_column():
-    with pytest.raises(ValueError, match="no column names prefecture-level units; pass on="):
+    with pytest.raises(ValueError, match="no column names prefecture-level units; pass unit="):
         geolink.join(pd.DataFrame({"a": [1.5, 2.5], "b": ["x", "y"]}))
     with pytest.raises(KeyError, match="column 'city' not in table"):
-        geolink.join(pd.DataFrame({"name": ["广州"]}), on="city")
+        geolink.join(pd.DataFrame({"name": ["广州"]}), unit="city")
 
 
 @pytest.mark.skipif(not COUNTY_2010.exists(), reason="../shared/data/census is absent")
 def test_census_county_sheet_2010_by_name():
-    gdf = _quiet_join(COUNTY_2010, on="地区", year=2010)
+    gdf = _quiet_join(COUNTY_2010, unit="地区", year=2010)
     report = gdf.attrs["join_report"]
     assert len(report.rows) == len(geolink.read_table(COUNTY_2010))  # every row accounted for
     counts = report.rows["outcome"].value_counts()
@@ -126,10 +126,10 @@ def test_census_county_sheet_2020_by_code():
     table = geolink.read_table(COUNTY_2020)
     # the municipalities have a province-level total row (110000) and a 市辖区 row (110100): named, not guessed
     with pytest.raises(ValueError, match=r"110100 北京市: rows \[1, 2\] \(110000, 110100\)"):
-        geolink.join(table, on="区划代码")
+        geolink.join(table, unit="区划代码")
     codes = table["区划代码"].astype("Int64").astype(str)
     prefecture_rows = table[codes.str.endswith("00") & ~codes.str.endswith("0000")]
-    gdf = _quiet_join(prefecture_rows, on="区划代码")
+    gdf = _quiet_join(prefecture_rows, unit="区划代码")
     report = gdf.attrs["join_report"]
     assert report.rows["outcome"].value_counts().to_dict() == {"joined": 337, "subtotal": 1}
     assert report.subtotals["input"].tolist() == [500200]  # Chongqing's 县 (counties) subtotal
@@ -146,7 +146,7 @@ def test_key_detection_prefers_the_code_column_and_agg_keeps_text():
     gdf = _quiet_join(table)
     assert len(gdf.attrs["join_report"].matched) >= 330 and gdf.loc["441900", "人口数_合计"] == 10_466_625
     with pytest.raises(ValueError, match="drop it first"):
-        geolink.join(table, on="区划代码")
+        geolink.join(table, unit="区划代码")
     parts = pd.DataFrame({"city": ["东莞", "东莞市", "深圳"], "firms": [1, 2, 5], "note": ["a", "b", "c"]})
     combined = _quiet_join(parts, agg="sum")
     assert combined.loc["441900", "firms"] == 3 and combined.loc["441900", "note"] == "a"
