@@ -164,7 +164,7 @@ def lisa_map(
         if time not in available:
             raise ValueError(f"time={time!r} is not a period of the result; periods are {available}")
         table = table[table[period_col] == time]
-    units = prefectures(resolution)
+    units = prefectures(resolution=resolution)
     codes = table[unit].astype(str)
     unknown = sorted(set(codes) - set(units.index))
     if unknown:

@@ -31,7 +31,7 @@ def _centroids(resolution: str) -> pd.DataFrame:
     from geolink.boundaries import prefectures
     from geolink.spatial import centroids
 
-    units = prefectures(resolution)
+    units = prefectures(resolution=resolution)
     c = centroids(units)
     return pd.DataFrame({"name": units["name"].to_numpy(), "lon": c.x.to_numpy(), "lat": c.y.to_numpy()}, index=units.index)
 
