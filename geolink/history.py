@@ -16,7 +16,7 @@ import pandas as pd
 
 from geolink import _history as hist
 from geolink._checks import reject, require_columns
-from geolink.names import _lookups, _resolve_one
+from geolink.names import unit_lookups, resolve_one
 
 KINDS = ("extensive", "intensive")
 _MUNICIPAL = ("11", "12", "31", "50")
@@ -138,7 +138,7 @@ def _leaves(key: hist.Key, year: int) -> list[tuple]:
 
 def _mapping(label, year: int | None, weights: _Weights | None) -> tuple[dict[str, float], dict]:
     """today's adcode → share of the unit's values, and the resolution row."""
-    res = _resolve_one(label, year)
+    res = resolve_one(label, year)
     if res["status"] in ("ambiguous", "unmatched") or res["part"]:
         return {}, res
     key = res["_rec"]
@@ -351,7 +351,7 @@ def harmonise(
             )
     result = result.reset_index().sort_values(["t", "adcode"], kind="stable")
     result.insert(
-        1, "name", result["adcode"].map(lambda a: _lookups()[0].get(a) or hist.name_at(a, hist.LAST))
+        1, "name", result["adcode"].map(lambda a: unit_lookups()[0].get(a) or hist.name_at(a, hist.LAST))
     )
     result = (
         result[["adcode", "name", "t", *value]] if time is not None else result[["adcode", "name", *value]]

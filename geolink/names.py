@@ -233,7 +233,7 @@ def _index() -> dict[str, list[dict]]:
             unit(key, a.adcode, "alias", a.note, first=0)
 
     shorts = _short_allowed()
-    names = _lookups()[0]
+    names = unit_lookups()[0]
     for r in hist.unit_rows():
         rkey = (r.code, r.first)
         if r.unit and r.last == hist.LAST and _geolink_code(r.code) not in names:
@@ -270,7 +270,7 @@ def _note(entry: dict) -> str:
 def _county_note(key: hist.Key) -> str:
     """What a former county-level record was and what it is today."""
     r = hist.records()[key]
-    names = _lookups()[0]
+    names = unit_lookups()[0]
     parent = hist.record_at(r.prefecture, r.last) if r.prefecture else None
     where = f" of {parent.name} ({parent.code})" if parent is not None else ""
     today = {}
@@ -300,7 +300,7 @@ def nearest(key: str, candidates: Iterable[str], n: int = 5, cutoff: float = 0.5
 
 
 @functools.cache
-def _lookups() -> tuple[dict, dict, dict]:
+def unit_lookups() -> tuple[dict, dict, dict]:
     """adcode → name; province code → province name; municipality code → name."""
     units = prefectures()
     names = dict(zip(units["adcode"], units["name"], strict=True))
@@ -320,7 +320,7 @@ def _unit_keys() -> tuple[str, ...]:
 
 
 def _unit_name(adcode: str) -> str:
-    return _lookups()[0].get(adcode) or hist.name_at(adcode, hist.LAST)
+    return unit_lookups()[0].get(adcode) or hist.name_at(adcode, hist.LAST)
 
 
 def _num(x: float) -> str:
@@ -377,7 +377,7 @@ def _describe(entry: dict, since: bool = False) -> str:
         succ = hist.successors_at(entry["rec"], None)
         now = ", ".join(f"{_unit_name(a)} {a}" for a, _, _ in succ)
         return f"{r.code} {r.name} ({_span(r)}; now {now})"
-    text = f"{entry['adcode']} {_lookups()[0][entry['adcode']]}"
+    text = f"{entry['adcode']} {unit_lookups()[0][entry['adcode']]}"
     return f"{text} since {entry['first']}" if since and entry["first"] > 1981 else text
 
 
@@ -407,7 +407,7 @@ def _pick(units: list[dict], year: int | None, out: dict) -> dict:
             note=best["note"],
             adcode=best["adcode"],
             part=best["part"],
-            name=_lookups()[0][best["adcode"]],
+            name=unit_lookups()[0][best["adcode"]],
             _rec=best["rec"],
         )
         if year is not None and best["rec"] is not None:
@@ -438,7 +438,7 @@ def _pick(units: list[dict], year: int | None, out: dict) -> dict:
         _rec=latest["rec"],
     )
     if len(succ) == 1:
-        out.update(adcode=succ[0][0], name=_lookups()[0].get(succ[0][0]))
+        out.update(adcode=succ[0][0], name=unit_lookups()[0].get(succ[0][0]))
     return out
 
 
@@ -446,7 +446,17 @@ def _valid(entries: list[dict], year: int) -> list[dict]:
     return [e for e in entries if e["first"] <= year <= e["last"]]
 
 
-def _resolve_one(raw, year: int | None, suggest: bool = True) -> dict:
+def resolve_one(raw, year: int | None, suggest: bool = True) -> dict:
+    """Resolution of one name or code as a dict (the row :func:`resolve_names` returns, plus ``_rec``,
+    the key of its division-history record, used by :func:`geolink.harmonise`).
+
+    Examples
+    --------
+    >>> from geolink.names import resolve_one
+    >>> r = resolve_one("襄樊", 2005)
+    >>> r["adcode"], r["status"]
+    ('420600', 'historical')
+    """
     out = {
         "input": raw,
         "adcode": None,
@@ -514,7 +524,7 @@ def _resolve_one(raw, year: int | None, suggest: bool = True) -> dict:
 
 
 def _unknown(out: dict, key: str, code: str | None, suggest: bool) -> dict:
-    names, provinces, municipal = _lookups()
+    names, provinces, municipal = unit_lookups()
     if code and key in provinces:
         out.update(note=f"province total ({provinces[key]})", subtotal=True)
     elif code and key[4:] == "00" and key[:2] + "0100" in municipal:
@@ -582,7 +592,7 @@ def resolve_names(names, *, year: int | None = None, suggest: bool = True) -> pd
     for v in values:
         k = (type(v), v) if not (isinstance(v, float) and np.isnan(v)) else "nan"
         if k not in cache:
-            cache[k] = _resolve_one(v, year, suggest)
+            cache[k] = resolve_one(v, year, suggest)
         rows.append({**cache[k], "input": v})
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -615,7 +625,7 @@ def to_adcode(unit, *, year: int | None = None) -> str:
     >>> to_adcode("Guangzhou"), to_adcode("思茅市", year=2005), to_adcode(152100)
     ('440100', '530800', '150700')
     """
-    r = _resolve_one(unit, year)
+    r = resolve_one(unit, year)
     if r["status"] == "ambiguous":
         raise ValueError(f"{unit!r} is ambiguous: {r['note']}; pass the adcode or year=")
     if r["adcode"] is None:

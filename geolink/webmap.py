@@ -208,7 +208,10 @@ def web_map(
         simplify = float(np.hypot(x1 - x0, y1 - y0)) / 2000
     layer = _value_layer(_to_display(_lighten(wgs, simplify), shift), value, classes, tooltip)
     minx, miny, maxx, maxy = layer.total_bounds
-    fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None, zoom_start=6, control_scale=True)
+    fmap = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None, zoom_start=6, control_scale=True,
+        zoom_snap=0.25, zoom_delta=0.5,
+    )
     _add_assets(fmap, self_contained, asset_base_url)
     _add_tiles(fmap, tiles)
     if context is not None:
