@@ -47,6 +47,7 @@ class _Report:
     progress: Callable[[str], None]
     items: list[tuple[str, str, str, str]] = field(default_factory=list)  # part, file, caption, source
     facts: list[str] = field(default_factory=list)
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
 
     def figure(self, fig, name: str, caption: str, source: str, part: str = "census") -> None:
         fig.savefig(self.out / name, dpi=150)
@@ -178,6 +179,53 @@ def _dagum_chart(dagum):
     return fig
 
 
+LISA_COLOURS = {
+    "HH": ("#d7191c", "高—高 HH"),
+    "LL": ("#2c7bb6", "低—低 LL"),
+    "HL": ("#fdae61", "高—低 HL"),
+    "LH": ("#abd9e9", "低—高 LH"),
+    "not significant": ("#eeeeee", "不显著 not significant"),
+}
+
+
+def _regional(report: _Report, panel: pd.DataFrame):
+    """Spatial autocorrelation (Moran, LISA), Theil beside Dagum, Markov transitions of urbanisation."""
+    y2020 = panel[panel["year"] == 2020].dropna(subset=["urbanisation_pct"])
+    weights = geolink.spatial_weights("queen", units=y2020["adcode"], link_islands=True)
+    global_i = geolink.moran(y2020, "urbanisation_pct", weights=weights, permutations=999, seed=1)
+    lisa = geolink.local_moran(y2020, "urbanisation_pct", weights=weights, permutations=999, seed=1, fdr=True)
+    report.figure(
+        geolink.lisa_map(lisa, title="城镇化率 LISA 2020 (FDR 5 %)"),
+        "lisa_urbanisation_2020.png",
+        "Local Moran (LISA) clusters of the urbanisation rate 2020 on queen contiguity (island units linked to "
+        "their nearest unit), 999 conditional permutations, significant at a false discovery rate of 5 %.",
+        CENSUS_SOURCE,
+    )
+    theil = geolink.theil(panel, "urbanisation_pct", group="eight", overlap="first", time="year",
+                          weight="population", dropna=True)
+    both = panel.dropna(subset=["urbanisation_pct"])
+    both = both[both.groupby("adcode")["year"].transform("size") == 2]
+    chain = geolink.markov(both, "urbanisation_pct", time="year", k=5)
+    g = global_i.summary.iloc[0]
+    t = theil.summary.set_index("year")
+    counts = lisa.table["cluster"].value_counts()
+    report.facts += [
+        f"Global Moran's I of urbanisation 2020 (queen, {int(g['n'])} units): I = {g['I']:.3f}, "
+        f"permutation p = {g['p_sim']:.3f}; LISA clusters: "
+        + ", ".join(f"{k} {counts.get(k, 0)}" for k in ("HH", "LL", "HL", "LH")) + ".",
+        f"Theil T of urbanisation across the eight agglomerations' cities (population-weighted): "
+        f"{t.loc[2010, 'T']:.4f} (2010) → {t.loc[2020, 'T']:.4f} (2020); between-agglomeration part "
+        f"{t.loc[2020, 'share_T_b']:.0f} % in 2020 (Dagum: see above).",
+        f"Markov transitions of {both['adcode'].nunique()} cities between urbanisation quintiles 2010 → 2020: "
+        f"{100 * np.trace(chain.counts.to_numpy()) / chain.counts.to_numpy().sum():.0f} % stayed in their quintile "
+        "(table below).",
+    ]
+    report.tables.append(("Markov transition probabilities between urbanisation quintiles, 2010 → 2020",
+                          chain.probabilities))
+    report.tables.append(("Global Moran's I of urbanisation 2020", global_i.summary))
+    return lisa, theil, chain
+
+
 def _decay(report: _Report, gdf):
     """Distance decay: GBA cities vs distance to Shenzhen (census), Dongguan's towns (town census)."""
     gba = gdf.loc[geolink.cities_in("gba").index].dropna(subset=["density_2020"])
@@ -272,8 +320,11 @@ def _web_map(report: _Report, gdf, classes) -> None:
     )
 
 
-def _geopackage(report: _Report, gdf, classes, dagum, sigma, beta, decay, papers) -> None:
+def _geopackage(report: _Report, gdf, classes, dagum, sigma, beta, decay, papers, regional) -> None:
     cities, towns = decay
+    lisa, theil, chain = regional
+    lisa_layer = geolink.prefectures().join(lisa.table.set_index(lisa.unit).drop(columns=["name"], errors="ignore"),
+                                            how="inner")
     units = geolink.prefectures()
     groups = geolink.agglomeration_groups("eight", overlap="first").set_index("adcode")["group"]
     units["agglomeration"] = units["adcode"].map(groups)
@@ -288,7 +339,10 @@ def _geopackage(report: _Report, gdf, classes, dagum, sigma, beta, decay, papers
             "agglomerations": papers["outlines"],
             "dongguan_towns": towns.units.drop(columns=["inside"]),
             "gba_cities_decay": cities.units.drop(columns=["inside"]),
+            "lisa_urbanisation_2020": lisa_layer,
             "dagum_summary": dagum.summary,
+            "theil_summary": theil.summary,
+            "markov_probabilities": chain.probabilities.reset_index(),
             "dagum_within": dagum.within,
             "dagum_between": dagum.between,
             "sigma": sigma.summary,
@@ -303,7 +357,10 @@ def _geopackage(report: _Report, gdf, classes, dagum, sigma, beta, decay, papers
             "agglomerations": "outlines of the eight agglomerations with the published co-agglomeration index",
             "dongguan_towns": "Dongguan's towns: 2020 population and geodesic distance to the Shenzhen boundary (km)",
             "gba_cities_decay": "GBA cities: density 2020 and centroid distance to Shenzhen (km)",
+            "lisa_urbanisation_2020": "LISA clusters of urbanisation 2020 (queen, FDR 5 %)",
             "dagum_summary": "Dagum decomposition of urbanisation, eight agglomerations, population-weighted",
+            "theil_summary": "Theil T and L of urbanisation with the within/between-agglomeration parts",
+            "markov_probabilities": "Markov transition probabilities between urbanisation quintiles 2010 → 2020",
             "dagum_within": "within-agglomeration Gini G_jj with bootstrap intervals",
             "dagum_between": "between-agglomeration Gini G_jh and relative affluence D_jh",
             "sigma": "σ convergence of urbanisation by agglomeration",
@@ -314,6 +371,7 @@ def _geopackage(report: _Report, gdf, classes, dagum, sigma, beta, decay, papers
         },
         styles={
             "census_2020": Style("urbanisation_pct", classes["urbanisation_pct"], "城镇化率 urbanisation 2020 (%)"),
+            "lisa_urbanisation_2020": Style.categorized("cluster", LISA_COLOURS, title="LISA 城镇化率 2020"),
             "agglomerations": Style("coagglomeration_2018", papers["classes"], "co-agglomeration index 2018"),
             "dongguan_towns": Style("pop_2020", geolink.classify(towns.units["pop_2020"], "quantiles", k=5)),
             "gba_cities_decay": Style("density_2020", geolink.classify(cities.units["density_2020"], "quantiles", k=4)),
@@ -344,6 +402,8 @@ def run(out: Path, progress: Callable[[str], None] = print) -> Path:
     classes = _maps(report, gdf)
     progress("Dagum decomposition, σ and β convergence of urbanisation")
     dagum, sigma, beta = _inequality(report, panel)
+    progress("spatial autocorrelation, Theil and Markov transitions of urbanisation")
+    regional = _regional(report, panel)
     progress("distance decay: GBA cities and Dongguan's towns vs Shenzhen")
     decay = _decay(report, gdf)
     progress("web map")
@@ -351,7 +411,7 @@ def run(out: Path, progress: Callable[[str], None] = print) -> Path:
     progress("the papers' results")
     papers = _papers(report)
     progress("GeoPackage")
-    _geopackage(report, cross, classes, dagum, sigma, beta, decay, papers)
+    _geopackage(report, cross, classes, dagum, sigma, beta, decay, papers, regional)
     index = out / "index.html"
     index.write_text(_index_html(report), encoding="utf-8")
     progress(f"wrote {index}")
@@ -371,13 +431,16 @@ def _index_html(report: _Report) -> str:
         return "".join(rows)
 
     facts = "".join(f"<li>{html.escape(f)}</li>" for f in report.facts)
+    tables = "".join(
+        f"<h3>{html.escape(title)}</h3>" + table.round(3).to_html(border=0) for title, table in report.tables
+    )
     return (
         "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>geolink demo</title>"
         "<style>body{font-family:'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif;"
         "max-width:1000px;margin:auto;padding:1em}img{max-width:100%;border:1px solid #ddd}"
         "figure{margin:1.5em 0}</style></head><body>"
         f"<h1>geolink demo</h1><p>geolink {geolink.__version__}: regenerated by <code>geolink demo</code>.</p>"
-        f"<h2>Key figures</h2><ul>{facts}</ul>"
+        f"<h2>Key figures</h2><ul>{facts}</ul>{tables}"
         "<h2>Part 1 — city-level census indices on prefecture boundaries</h2>" + blocks("census")
         + "<h2>Part 2 — the source papers' results, reproduced</h2>" + blocks("papers")
         + "</body></html>"
