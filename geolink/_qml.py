@@ -25,8 +25,8 @@ QGIS_METHODS = {
     "fisher_jenks": "Jenks",
     "natural_breaks": "Jenks",
     "equal_interval": "EqualInterval",
+    "pretty_breaks": "Pretty",
     "std_mean": "StdDev",
-    "user": "Custom",
     "user_defined": "Custom",
 }
 
