@@ -180,7 +180,7 @@ class Style:
         cjk = re.search(r"[\u3400-\u9fff]", title)
         return f"{title}（{self.value_unit}）" if cjk else f"{title} ({self.value_unit})"
 
-    def qml(
+    def _documents(
         self, fields: Mapping[str, str], geom_type: str | None, n_features: int
     ) -> list[tuple[str, str, bool]]:
         """QML documents ``(style name, QML, default?)`` for a layer whose original column → field map is ``fields``.
@@ -696,7 +696,7 @@ def _prepare(name: str, frame: pd.DataFrame, style: Style | None) -> _Layer:
             raise KeyError(f"style column {style.value!r} not in layer {name!r}; columns are {columns}")
         _check_style_values(name, frame, style)
     types = out.geom_type.dropna()
-    qml = (style or Style()).qml(fields, types.iloc[0] if len(types) else None, len(out))
+    qml = (style or Style())._documents(fields, types.iloc[0] if len(types) else None, len(out))
     return _Layer(out, fields, True, qml)
 
 
