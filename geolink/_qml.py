@@ -24,6 +24,7 @@ QGIS_METHODS = {
     "quantiles": "Quantile",
     "fisher_jenks": "Jenks",
     "equal_interval": "EqualInterval",
+    "pretty_breaks": "Pretty",
     "std_mean": "StdDev",
     "user_defined": "Custom",
 }

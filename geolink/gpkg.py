@@ -40,6 +40,7 @@ import pandas as pd
 import pyogrio
 
 from geolink import _qml
+from geolink.classes import MISSING_COLOR, MISSING_LABEL
 
 if TYPE_CHECKING:
     from geolink.classes import Classes
@@ -82,7 +83,7 @@ class Style:
 
     Three kinds:
 
-    * **graduated** — ``Style(column, classes)`` or :meth:`Style.graduated`:
+    * **graduated** — ``Style(value, classes)`` or :meth:`Style.graduated`:
       the classes of a :class:`geolink.Classes` (the PNG's and the web map's
       breaks), QGIS's classification method id for the scheme;
     * **categorized** — :meth:`Style.categorized` with ``categories`` mapping
@@ -90,15 +91,15 @@ class Style:
     * **single symbol** — ``Style()``: one colour for every feature, the style
       every spatial layer without an explicit style gets.
 
-    Graduated and categorized styles draw units without a value (or, for
-    categories, with an unlisted value) in ``no_data`` with the legend entry
-    ``no_data_label``.  The legend heading is ``title`` (default: the original
-    column name) with ``value_unit``.
+    Graduated and categorized styles draw units without a value in ``no_data``
+    with the legend entry ``no_data_label`` (the PNG's and the web map's); every
+    value of a categorized column needs a category.  The legend heading is
+    ``title`` (default: the original column name) with ``value_unit``.
 
     Parameters
     ----------
-    column : str, optional
-        The original (e.g. Chinese) column name the style classifies.
+    value : str, optional
+        The value column the style classifies, by its original (e.g. Chinese) name.
     classes : geolink.Classes, optional
         Class breaks and colours of a graduated style.
     title : str
@@ -125,7 +126,7 @@ class Style:
     'categorized'
     """
 
-    column: str | None = None
+    value: str | None = None
     classes: Classes | None = None
     title: str = ""
     _: KW_ONLY
@@ -133,15 +134,15 @@ class Style:
     value_unit: str = ""
     color: str = "#e0dcd2"
     outline: str = "#666666"
-    no_data: str = "#cccccc"
-    no_data_label: str = "无数据"
+    no_data: str = MISSING_COLOR
+    no_data_label: str = MISSING_LABEL
     labels: str | bool | None = None
 
     def __post_init__(self):
         if self.classes is not None and self.categories is not None:
             raise ValueError("a Style is graduated (classes=) or categorized (categories=), not both")
-        if (self.classes is not None or self.categories is not None) and not self.column:
-            raise ValueError("a graduated or categorized Style needs the column it classifies")
+        if (self.classes is not None or self.categories is not None) and not self.value:
+            raise ValueError("a graduated or categorized Style needs the value column it classifies")
         for value, entry in (self.categories or {}).items():
             if not (isinstance(entry, tuple) and len(entry) == 2):
                 raise ValueError(f"category {value!r}: give (colour, label), got {entry!r}")
@@ -150,14 +151,14 @@ class Style:
             _qml.rgba(c)
 
     @classmethod
-    def graduated(cls, column: str, classes: Classes, **options) -> Style:
-        """Graduated style on ``column`` with ``classes`` (options as for :class:`Style`)."""
-        return cls(column, classes, **options)
+    def graduated(cls, value: str, classes: Classes, **options) -> Style:
+        """Graduated style on the column ``value`` with ``classes`` (options as for :class:`Style`)."""
+        return cls(value, classes, **options)
 
     @classmethod
-    def categorized(cls, column: str, categories: Mapping[object, tuple[str, str]], **options) -> Style:
-        """Categorized style on ``column``: ``categories`` maps value → ``(colour, label)``."""
-        return cls(column, categories=categories, **options)
+    def categorized(cls, value: str, categories: Mapping[object, tuple[str, str]], **options) -> Style:
+        """Categorized style on the column ``value``: ``categories`` maps each value → ``(colour, label)``."""
+        return cls(value, categories=categories, **options)
 
     @property
     def kind(self) -> str:
@@ -173,13 +174,13 @@ class Style:
     @property
     def heading(self) -> str:
         """Legend heading: the title (or column) with the unit, ``城镇化率（%）`` / ``GDP (bn yuan)``."""
-        title = self.title or str(self.column or "")
+        title = self.title or str(self.value or "")
         if not self.value_unit:
             return title
         cjk = re.search(r"[\u3400-\u9fff]", title)
         return f"{title}（{self.value_unit}）" if cjk else f"{title} ({self.value_unit})"
 
-    def qml(
+    def _documents(
         self, fields: Mapping[str, str], geom_type: str | None, n_features: int
     ) -> list[tuple[str, str, bool]]:
         """QML documents ``(style name, QML, default?)`` for a layer whose original column → field map is ``fields``.
@@ -188,7 +189,7 @@ class Style:
         categorized styles also get QGIS's native renderer as a second, named
         style (QGIS's Classify button, its classification method id).
         """
-        for col in (self.column, self.labels if isinstance(self.labels, str) else None):
+        for col in (self.value, self.labels if isinstance(self.labels, str) else None):
             if col is not None and col not in fields:
                 raise KeyError(f"style column {col!r} not in the layer; columns are {list(fields)}")
         kind = _qml.GEOMETRY_KIND.get(geom_type or "", "fill")
@@ -204,8 +205,8 @@ class Style:
             renderer = _qml.single_renderer(kind, fill, self.outline)
             doc = _qml.document(renderer=renderer, label_field=label_field, aliases=aliases, kind=kind)
             return [("geolink default", doc, True)]
-        field = fields[self.column]
-        custom = {"geolink/column": str(self.column)}
+        field = fields[self.value]
+        custom = {"geolink/column": str(self.value)}
         if self.kind == "graduated":
             c = self.classes
             method = _qml.QGIS_METHODS.get(c.scheme, "Custom")  # no QGIS method: manual breaks
@@ -257,7 +258,7 @@ _DATA_COLUMN_CONSTRAINTS = """CREATE TABLE IF NOT EXISTS gpkg_data_column_constr
 _EXTENSIONS = """CREATE TABLE IF NOT EXISTS gpkg_extensions (
   table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
   scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))"""
-_SCHEMA_EXTENSION = "http://www.geopackage.org/spec/#extension_schema"
+_SCHEMA_EXTENSION = "http://www.geopackage.org/spec120/#extension_schema"  # the file is GeoPackage 1.2
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 
 
@@ -690,28 +691,28 @@ def _prepare(name: str, frame: pd.DataFrame, style: Style | None) -> _Layer:
             "longitude/latitude in WGS 84 (geolink's boundaries are EPSG:4326)"
         )
     out = out.to_crs("EPSG:4326")
-    if style is not None and style.column is not None:
-        if style.column not in fields:
-            raise KeyError(f"style column {style.column!r} not in layer {name!r}; columns are {columns}")
+    if style is not None and style.value is not None:
+        if style.value not in fields:
+            raise KeyError(f"style column {style.value!r} not in layer {name!r}; columns are {columns}")
         _check_style_values(name, frame, style)
     types = out.geom_type.dropna()
-    qml = (style or Style()).qml(fields, types.iloc[0] if len(types) else None, len(out))
+    qml = (style or Style())._documents(fields, types.iloc[0] if len(types) else None, len(out))
     return _Layer(out, fields, True, qml)
 
 
 def _check_style_values(name: str, frame: pd.DataFrame, style: Style) -> None:
     """A graduated column must be numeric; every value of a categorized column needs a category."""
-    if style.kind == "graduated" and not pd.api.types.is_numeric_dtype(frame[style.column]):
+    if style.kind == "graduated" and not pd.api.types.is_numeric_dtype(frame[style.value]):
         raise TypeError(
-            f"layer {name!r}: graduated style on {style.column!r}, which is not numeric "
-            f"({frame[style.column].dtype}); convert it or use Style.categorized"
+            f"layer {name!r}: graduated style on {style.value!r}, which is not numeric "
+            f"({frame[style.value].dtype}); convert it or use Style.categorized"
         )
     if style.kind == "categorized":
-        values = frame[style.column].dropna()
+        values = frame[style.value].dropna()
         unlisted = sorted({str(v) for v in values[~values.isin(list(style.categories))]})
         if unlisted:
             raise ValueError(
-                f"layer {name!r}: values of {style.column!r} without a category: {unlisted[:10]}; "
+                f"layer {name!r}: values of {style.value!r} without a category: {unlisted[:10]}; "
                 "add them to categories (only missing values are drawn as no data)"
             )
 

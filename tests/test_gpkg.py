@@ -14,7 +14,7 @@ import pytest
 import shapely
 
 import geolink
-from geolink.classes import classify
+from geolink.classes import MISSING_LABEL, classify
 from geolink.gpkg import FileInUseError, Style, sanitise_names, to_gpkg
 
 
@@ -84,7 +84,7 @@ def test_layers_types_descriptions_and_styles(layers, tmp_path):
     heading = default.find("renderer-v2/rules/rule")
     assert heading.get("label") == "城镇化率" and [r.get("label") for r in heading] == [
         *classes.labels,
-        "无数据",
+        MISSING_LABEL,
     ]
     assert heading[-1].get("filter") == "ELSE"
     assert (
@@ -350,11 +350,11 @@ def test_styles_of_every_kind(layers, tmp_path):
         ("\"xiangxian\" = 'HL'", "高—低"),
         ("\"xiangxian\" = 'LH'", "低—高"),
         ("\"xiangxian\" = 'ns'", "不显著"),
-        ("ELSE", "无数据"),
+        ("ELSE", MISSING_LABEL),
     ]
     assert default.find("labeling") is None and default.get("labelsEnabled") == "0"
     cats = [(c.get("value"), c.get("label")) for c in native.iter("category")]
-    assert cats[4:] == [("ns", "不显著"), ("", "无数据")]
+    assert cats[4:] == [("ns", "不显著"), ("", MISSING_LABEL)]
     with pytest.raises(TypeError, match="graduated style on '象限', which is not numeric"):
         to_gpkg(tmp_path / "g.gpkg", {"lisa": gba}, styles={"lisa": Style("象限", classify([1, 2]))})
     with pytest.raises(ValueError, match="not both"):

@@ -12,7 +12,7 @@ import pyogrio
 import pytest
 
 import geolink
-from geolink.classes import classify
+from geolink.classes import MISSING_LABEL, classify
 from geolink.gpkg import FileInUseError, Style, to_gpkg
 
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -108,7 +108,7 @@ def test_qgis_opens_every_layer_styled_and_draws_every_feature(written):
     nat = info["nation"]
     assert nat["features"] == 370 and nat["renderer"] == "RuleRenderer"
     # legend: heading with the unit, the PNG's classes, then the no-data entry
-    assert nat["legend"] == ["城镇化率（%）", *classes.labels, "无数据"]
+    assert nat["legend"] == ["城镇化率（%）", *classes.labels, MISSING_LABEL]
     assert nat["labels"] == "name_short" and nat["geometry_type"] == 2
     # QGIS's own method id for Fisher–Jenks, in the default style and in the native graduated style
     assert nat["method_property"] == "Jenks"
@@ -121,10 +121,10 @@ def test_qgis_opens_every_layer_styled_and_draws_every_feature(written):
     assert full["legend"][0] == "人口（万人）" and full["native"]["method"] == "Quantile"
     assert np.allclose(full["native"]["classify"], full["native"]["ranges"], rtol=1e-12)
     gba = info["gba"]
-    assert gba["legend"] == ["城市群", "核心城市", "外围城市", "无数据"]
+    assert gba["legend"] == ["城市群", "核心城市", "外围城市", MISSING_LABEL]
     assert gba["native"] == {
         "renderer": "categorizedSymbol",
-        "legend": ["核心城市", "外围城市", "无数据"],
+        "legend": ["核心城市", "外围城市", MISSING_LABEL],
         "drawn": 11,
     }
     assert info["points"]["renderer"] == "singleSymbol" and info["points"]["geometry_type"] == 0
@@ -234,7 +234,7 @@ def test_render_national_layer(written):
     path, _, classes = written
     out = Path(os.environ.get("GEOLINK_QGIS_PNG", path.with_suffix(".png")))  # to look at it
     info = probe("render", path, "nation", out)
-    assert info["features"] == 370 and info["legend"][-1] == "无数据"
+    assert info["features"] == 370 and info["legend"][-1] == MISSING_LABEL
     assert out.stat().st_size > 50_000
 
 
