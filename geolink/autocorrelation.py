@@ -61,6 +61,16 @@ def _folded(sim: np.ndarray, observed: float, permutations: int) -> float:
     extreme = min(int((sim >= observed).sum()), int((sim <= observed).sum()))
     return (extreme + 1) / (permutations + 1)
 
+#: LISA clusters → (colour, legend label): the usual GeoDa colours (hot spots red, cold spots blue,
+#: outliers pale), shared by the PNG (:func:`geolink.lisa_map`), the web map and the GeoPackage style.
+LISA_CATEGORIES = {
+    "HH": ("#d7191c", "高–高 HH"),
+    "LL": ("#2c7bb6", "低–低 LL"),
+    "LH": ("#abd9e9", "低–高 LH"),
+    "HL": ("#fdae61", "高–低 HL"),
+    "not significant": ("#eeeeee", "不显著 not significant"),
+}
+
 
 @dataclass
 class MoranResult:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 import geolink
+from geolink.autocorrelation import LISA_CATEGORIES
 from geolink.classes import SCHEMES
 from geolink.gpkg import Style
 from geolink.join import AGGREGATIONS
@@ -128,6 +129,65 @@ def cmd_gini(args) -> int:
             {"dagum_summary": result.summary, "dagum_within": result.within, "dagum_between": result.between},
         )
         print(f"wrote {args.output}")
+    return 0
+
+
+def _print_table(table: pd.DataFrame) -> None:
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print(table.round(4).to_string(index=False))
+
+
+def _report_dropped(result) -> None:
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if len(result.dropped):
+        reasons = result.dropped["reason"].value_counts().to_dict() if "reason" in result.dropped else {}
+        print(f"note: {len(result.dropped)} row(s) left out: {reasons}", file=sys.stderr)
+
+
+def cmd_moran(args) -> int:
+    out = Path(args.output) if args.output else None
+    if out is not None and out.suffix.lower() not in (".png", ".html", ".gpkg"):
+        raise ValueError(f"-o must end in .png, .html or .gpkg, got {out.name!r}")
+    table = geolink.read_table(args.table)
+    common = {"unit": args.unit, "time": args.time, "weights": args.weights, "permutations": args.permutations,
+              "seed": 0, "dropna": args.dropna}
+    _print_table(geolink.moran(table, args.value, **common).summary)
+    if out is None:
+        return 0
+    lisa = geolink.local_moran(table, args.value, fdr=args.fdr, **common)
+    _report_dropped(lisa)
+    times = lisa.table[lisa.time].unique() if lisa.time else [None]
+    at = times[-1]
+    shown = lisa.table if at is None else lisa.table[lisa.table[lisa.time] == at]
+    layer = geolink.prefectures().join(shown.set_index(lisa.unit), how="inner")
+    if out.suffix.lower() == ".png":
+        _save(geolink.lisa_map(lisa, time=at), out, args.dpi)
+    elif out.suffix.lower() == ".html":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        geolink.web_map(layer, "cluster", categories=LISA_CATEGORIES, title=f"LISA {args.value}").save(str(out))
+    else:
+        geolink.to_gpkg(out, {"lisa": layer}, styles={"lisa": Style.categorized("cluster", LISA_CATEGORIES)},
+                        descriptions={"lisa": f"LISA clusters of {args.value} ({args.weights})"})
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_theil(args) -> int:
+    table = geolink.read_table(args.table)
+    result = geolink.theil(table, args.value, group=args.group, unit=args.unit, time=args.time, weight=args.weight,
+                           overlap=args.overlap, bootstrap=args.bootstrap, seed=0, dropna=args.dropna)
+    _print_table(result.summary)
+    _report_dropped(result)
+    return 0
+
+
+def cmd_markov(args) -> int:
+    table = geolink.read_table(args.table)
+    result = geolink.markov(table, args.value, unit=args.unit, time=args.time, k=args.k, dropna=args.dropna)
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print(result.probabilities.round(3).to_string())
+    _report_dropped(result)
     return 0
 
 
@@ -280,6 +340,40 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dropna", action="store_true", help="leave rows with a missing value out")
     p.add_argument("-o", "--output", help="write the tables to this .gpkg")
     p.set_defaults(func=cmd_gini)
+
+    p = sub.add_parser("moran", help="global Moran's I; with -o also LISA clusters (.png, .html or .gpkg)")
+    p.add_argument("table")
+    p.add_argument("--value", required=True)
+    p.add_argument("--unit", default="adcode", help="column naming the units (codes or names)")
+    p.add_argument("--time", help="time column: one result per value")
+    p.add_argument("--weights", default="queen", choices=["queen", "rook", "knn", "distance_band", "inverse_distance"])
+    p.add_argument("--permutations", type=int, default=999)
+    p.add_argument("--fdr", action="store_true", help="LISA significance by false discovery rate")
+    p.add_argument("--dropna", action="store_true", help="leave rows with a missing value out")
+    p.add_argument("-o", "--output", help="LISA cluster map .png / .html, or a .gpkg layer")
+    p.add_argument("--dpi", type=int, default=150)
+    p.set_defaults(func=cmd_moran)
+
+    p = sub.add_parser("theil", help="Theil T and L with the within/between decomposition by group")
+    p.add_argument("table")
+    p.add_argument("--value", required=True)
+    p.add_argument("--group", required=True, help="group column, or an agglomeration grouping such as 'eight'")
+    p.add_argument("--unit", default="adcode", help="column naming the units (codes or names)")
+    p.add_argument("--overlap", default="first", choices=["raise", "first", "prefer_full", "drop"])
+    p.add_argument("--time", help="time column")
+    p.add_argument("--weight", help="column of positive weights (e.g. population)")
+    p.add_argument("--bootstrap", type=int, default=0)
+    p.add_argument("--dropna", action="store_true")
+    p.set_defaults(func=cmd_theil)
+
+    p = sub.add_parser("markov", help="Markov transition probabilities between quantile classes")
+    p.add_argument("table")
+    p.add_argument("--value", required=True)
+    p.add_argument("--unit", default="adcode")
+    p.add_argument("--time", default="year")
+    p.add_argument("--k", type=_positive_int, default=5, help="number of quantile classes")
+    p.add_argument("--dropna", action="store_true")
+    p.set_defaults(func=cmd_markov)
 
     p = sub.add_parser("decay", help="distance decay of indicators of points to a target")
     p.add_argument("table", help="table with lon/lat (WGS 84) and indicator columns")

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 import geolink
+from geolink.autocorrelation import LISA_CATEGORIES
 from geolink.gpkg import Style
 
 CENSUS = "数据 Data: 第六、七次全国人口普查 (2010, 2020 censuses), Lei Dong et al. 2022 (MIT)"
@@ -179,15 +180,6 @@ def _dagum_chart(dagum):
     return fig
 
 
-LISA_COLOURS = {
-    "HH": ("#d7191c", "高—高 HH"),
-    "LL": ("#2c7bb6", "低—低 LL"),
-    "HL": ("#fdae61", "高—低 HL"),
-    "LH": ("#abd9e9", "低—高 LH"),
-    "not significant": ("#eeeeee", "不显著 not significant"),
-}
-
-
 def _regional(report: _Report, panel: pd.DataFrame):
     """Spatial autocorrelation (Moran, LISA), Theil beside Dagum, Markov transitions of urbanisation."""
     y2020 = panel[panel["year"] == 2020].dropna(subset=["urbanisation_pct"])
@@ -201,6 +193,12 @@ def _regional(report: _Report, panel: pd.DataFrame):
         "their nearest unit), 999 conditional permutations, significant at a false discovery rate of 5 %.",
         CENSUS_SOURCE,
     )
+    lisa_gdf = geolink.prefectures().join(lisa.table.set_index(lisa.unit), how="inner")
+    web = geolink.web_map(lisa_gdf, "cluster", categories=LISA_CATEGORIES, title="城镇化率 LISA 2020",
+                          context=geolink.provinces(), tooltip=("name", "name_en", "urbanisation_pct", "p_sim"))
+    web.save(str(report.out / "lisa_urbanisation_2020.html"))
+    report.add("lisa_urbanisation_2020.html", "Interactive LISA cluster map of urbanisation 2020 (offline); hover "
+               "a unit for its value and pseudo p-value.", CENSUS_SOURCE)
     theil = geolink.theil(panel, "urbanisation_pct", group="eight", overlap="first", time="year",
                           weight="population", dropna=True)
     both = panel.dropna(subset=["urbanisation_pct"])
@@ -223,7 +221,7 @@ def _regional(report: _Report, panel: pd.DataFrame):
     report.tables.append(("Markov transition probabilities between urbanisation quintiles, 2010 → 2020",
                           chain.probabilities))
     report.tables.append(("Global Moran's I of urbanisation 2020", global_i.summary))
-    return lisa, theil, chain
+    return lisa_gdf, theil, chain
 
 
 def _decay(report: _Report, gdf):
@@ -322,9 +320,7 @@ def _web_map(report: _Report, gdf, classes) -> None:
 
 def _geopackage(report: _Report, gdf, classes, dagum, sigma, beta, decay, papers, regional) -> None:
     cities, towns = decay
-    lisa, theil, chain = regional
-    lisa_layer = geolink.prefectures().join(lisa.table.set_index(lisa.unit).drop(columns=["name"], errors="ignore"),
-                                            how="inner")
+    lisa_layer, theil, chain = regional
     units = geolink.prefectures()
     groups = geolink.agglomeration_groups("eight", overlap="first").set_index("adcode")["group"]
     units["agglomeration"] = units["adcode"].map(groups)
@@ -371,7 +367,8 @@ def _geopackage(report: _Report, gdf, classes, dagum, sigma, beta, decay, papers
         },
         styles={
             "census_2020": Style("urbanisation_pct", classes["urbanisation_pct"], "城镇化率 urbanisation 2020 (%)"),
-            "lisa_urbanisation_2020": Style.categorized("cluster", LISA_COLOURS, title="LISA 城镇化率 2020"),
+            "lisa_urbanisation_2020": Style.categorized("cluster", LISA_CATEGORIES, title="LISA 城镇化率 2020"),
+            "prefectures": Style.categorized("agglomeration", _agglomeration_colours(), title="城市群 agglomeration"),
             "agglomerations": Style("coagglomeration_2018", papers["classes"], "co-agglomeration index 2018"),
             "dongguan_towns": Style("pop_2020", geolink.classify(towns.units["pop_2020"], "quantiles", k=5)),
             "gba_cities_decay": Style("density_2020", geolink.classify(cities.units["density_2020"], "quantiles", k=4)),
@@ -379,6 +376,18 @@ def _geopackage(report: _Report, gdf, classes, dagum, sigma, beta, decay, papers
     )
     report.add("geolink_demo.gpkg", "GeoPackage with every layer and table above; opens styled in QGIS.",
                "all of the above", part="both")
+
+
+def _agglomeration_colours() -> dict:
+    """One colour per agglomeration of the eight (matplotlib's tab10, as in the membership maps)."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    names = geolink.agglomerations("eight").drop_duplicates("agglomeration_id").set_index("agglomeration_id")
+    return {
+        gid: (to_hex(colormaps["tab10"](i)), f"{names.loc[gid, 'agglomeration_short_zh']} {gid}")
+        for i, gid in enumerate(geolink.EIGHT)
+    }
 
 
 def run(out: Path, progress: Callable[[str], None] = print) -> Path:

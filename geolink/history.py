@@ -16,7 +16,7 @@ import pandas as pd
 
 from geolink import _history as hist
 from geolink._checks import reject, require_columns
-from geolink.names import unit_lookups, resolve_one
+from geolink.names import resolve_one, unit_lookups
 
 KINDS = ("extensive", "intensive")
 _MUNICIPAL = ("11", "12", "31", "50")

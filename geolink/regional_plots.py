@@ -15,17 +15,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from geolink.autocorrelation import LISA_CATEGORIES
 from geolink.fonts import cjk_font
-
-# The usual LISA colours (GeoDa): hot spots red, cold spots blue, outliers pale.
-CLUSTER_COLORS = {
-    "HH": "#d7191c",
-    "LL": "#2c7bb6",
-    "LH": "#abd9e9",
-    "HL": "#fdae61",
-    "not significant": "#eeeeee",
-}
-CLUSTER_NAMES = {"HH": "高–高 HH", "LL": "低–低 LL", "LH": "低–高 LH", "HL": "高–低 HL", "not significant": "不显著 not significant"}
 
 
 def plot_kernel_density(
@@ -180,14 +171,14 @@ def lisa_map(
     pad = 0.05 * max(maxx - minx, maxy - miny)
     context = provinces(resolution=resolution).to_crs(crs).cx[minx - pad : maxx + pad, miny - pad : maxy + pad]
     context.plot(ax=ax, color="white", edgecolor="#bbbbbb", linewidth=0.5)
-    shown.plot(ax=ax, color=shown["cluster"].map(CLUSTER_COLORS), edgecolor="white", linewidth=0.3)
+    shown.plot(ax=ax, color=shown["cluster"].map({k: c for k, (c, _) in LISA_CATEGORIES.items()}), edgecolor="white", linewidth=0.3)
     context.boundary.plot(ax=ax, color="#888888", linewidth=0.6)
     ax.set_xlim(minx - pad, maxx + pad)
     ax.set_ylim(miny - pad, maxy + pad)
     counts = shown["cluster"].value_counts()
     handles = [
-        Patch(facecolor=color, edgecolor="#999999", label=f"{CLUSTER_NAMES[c]} ({int(counts.get(c, 0))})")
-        for c, color in CLUSTER_COLORS.items()
+        Patch(facecolor=color, edgecolor="#999999", label=f"{label} ({int(counts.get(c, 0))})")
+        for c, (color, label) in LISA_CATEGORIES.items()
     ]
     ax.legend(handles=handles, loc="lower left", frameon=False, fontsize="small", title="LISA")
     rule = f"p ≤ {result.alpha:g}" + (" (FDR)" if result.fdr else "")

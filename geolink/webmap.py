@@ -76,22 +76,37 @@ def _lighten(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
     return gdf.set_geometry(gpd.GeoSeries(simple, crs=crs).to_crs("EPSG:4326").values)
 
 
-def _legend(classes: Classes, values, title: str) -> str:
-    """Legend with the class bounds and the counts of the units drawn (as in the PNG)."""
-    counts, missing = classes.tally(values)
-    swatch = 'display:inline-block;width:14px;height:10px;margin-right:6px;border:1px solid #999'
+def _legend(entries: list[tuple[str, str, int]], title: str) -> str:
+    """Legend rows (colour, label, count of the units drawn), as in the PNG."""
+    swatch = "display:inline-block;width:14px;height:10px;margin-right:6px;border:1px solid #999"
     rows = "".join(
-        f'<div><span style="background:{c};{swatch}"></span>{html.escape(label)} ({n})</div>'
-        for c, label, n in zip(classes.colors, classes.labels, counts, strict=True)
+        f'<div><span style="background:{c};{swatch}"></span>{html.escape(label)} ({n})</div>' for c, label, n in entries
     )
-    if missing:
-        rows += f'<div><span style="background:{MISSING_COLOR};{swatch}"></span>{MISSING_LABEL} ({missing})</div>'
     return (
         "<style>.leaflet-container{background:#ffffff}</style>"
         '<div id="geolink-legend" style="position:fixed;bottom:24px;right:10px;z-index:1000;background:white;'
         f'padding:8px 10px;border:1px solid #999;border-radius:4px;font:12px {CSS_FONT_STACK}">'
         f"<b>{html.escape(title)}</b>{rows}</div>"
     )
+
+
+def _class_entries(classes: Classes, values) -> list[tuple[str, str, int]]:
+    counts, missing = classes.tally(values)
+    entries = list(zip(classes.colors, classes.labels, counts, strict=True))
+    return entries + ([(MISSING_COLOR, MISSING_LABEL, missing)] if missing else [])
+
+
+def _category_colors(values: pd.Series, categories) -> tuple[np.ndarray, list[tuple[str, str, int]]]:
+    """Colour per unit and legend entries of a categorical variable; values outside ``categories`` raise."""
+    present = values.dropna()
+    unknown = sorted(map(str, set(present) - set(categories)))
+    if unknown:
+        raise ValueError(f"values without a category: {unknown}; categories: {list(categories)}")
+    colors = np.array([categories[v][0] if pd.notna(v) else MISSING_COLOR for v in values], dtype=object)
+    counts = present.value_counts()
+    entries = [(c, label, int(counts.get(v, 0))) for v, (c, label) in categories.items()]
+    missing = int(values.isna().sum())
+    return colors, entries + ([(MISSING_COLOR, MISSING_LABEL, missing)] if missing else [])
 
 
 def _to_display(gdf: gpd.GeoDataFrame, shift: bool) -> gpd.GeoDataFrame:
@@ -128,15 +143,20 @@ def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str,
     ).add_to(fmap)
 
 
-def _value_layer(data: gpd.GeoDataFrame, value: str, classes: Classes, tooltip) -> gpd.GeoDataFrame:
-    values = pd.to_numeric(data[value], errors="coerce").astype(float)
+def _value_layer(data: gpd.GeoDataFrame, value: str, colors: np.ndarray, tooltip, numeric: bool) -> gpd.GeoDataFrame:
     keep = [c for c in tooltip if c in data.columns]
+    if numeric:
+        values = pd.to_numeric(data[value], errors="coerce").astype(float)
+        shown = ["" if np.isnan(v) else format_number(v) for v in values]
+        rank = values.rank(ascending=False, method="min").map(lambda r: "" if np.isnan(r) else str(int(r)))
+    else:
+        shown, rank = data[value].astype(object).where(data[value].notna(), "").astype(str), ""
     return gpd.GeoDataFrame(
         {
             **{c: data[c].astype(str).to_numpy() for c in keep},
-            "value": ["" if np.isnan(v) else format_number(v) for v in values],
-            "rank": values.rank(ascending=False, method="min").map(lambda r: "" if np.isnan(r) else str(int(r))),
-            "_color": classes.colors_of(values),
+            "value": np.asarray(shown, dtype=object),
+            "rank": rank,
+            "_color": colors,
         },
         geometry=data.geometry.values,
         crs="EPSG:4326",
@@ -148,6 +168,7 @@ def web_map(
     value: str,
     *,
     classes: Classes | None = None,
+    categories=None,
     scheme: str = "quantiles",
     k: int = 5,
     bins=None,
@@ -168,6 +189,8 @@ def web_map(
     data : GeoDataFrame of the units.
     value : the column mapped.
     classes, scheme, k, bins, cmap : class breaks, shared with :func:`geolink.choropleth`.
+    categories : for a categorical column (e.g. LISA clusters) instead of classes: value →
+        ``(colour '#rrggbb', label)``; every value must have a category.
     title : layer and legend title (default: the column name).
     outlines : agglomeration id(s) or grouping, or a GeoDataFrame of outlines (a toggleable layer).
     tooltip : columns shown on hover besides the value and its rank (1 = highest).
@@ -193,20 +216,28 @@ def web_map(
     >>> gba = geolink.cities_in("gba")
     >>> m = geolink.web_map(gba, "area_km2", k=3)
     >>> html = m.get_root().render()
-    >>> "unpkg.com" in html or "cdn.jsdelivr" in html, html.count("(") > 0
+    >>> "unpkg.com" in html or "cdn.jsdelivr" in html, "geolink-legend" in html
     (False, True)
+    >>> lisa = gba.assign(cluster=["HH"] * 3 + ["not significant"] * 8)
+    >>> colours = {"HH": ("#d7191c", "高—高 HH"), "not significant": ("#eeeeee", "不显著")}
+    >>> "高—高 HH (3)" in geolink.web_map(lisa, "cluster", categories=colours).get_root().render()
+    True
     """
     if value not in data.columns:
         raise KeyError(f"column {value!r} not in the data; columns: {list(data.columns)}")
     if data.crs is None:
         raise ValueError("the data have no CRS: set one first (e.g. data.set_crs('EPSG:4326'))")
-    classes = classes or classify(data[value], scheme, k=k, bins=bins, cmap=cmap)
     shift = tiles == "amap"
     wgs = data.to_crs("EPSG:4326")
     if simplify is None:
         x0, y0, x1, y1 = wgs.to_crs(local_crs(wgs)).total_bounds
         simplify = float(np.hypot(x1 - x0, y1 - y0)) / 2000
-    layer = _value_layer(_to_display(_lighten(wgs, simplify), shift), value, classes, tooltip)
+    if categories is not None:
+        colors, entries = _category_colors(wgs[value], categories)
+    else:
+        classes = classes or classify(data[value], scheme, k=k, bins=bins, cmap=cmap)
+        colors, entries = classes.colors_of(wgs[value]), _class_entries(classes, wgs[value])
+    layer = _value_layer(_to_display(_lighten(wgs, simplify), shift), value, colors, tooltip, categories is None)
     minx, miny, maxx, maxy = layer.total_bounds
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None, zoom_start=6, control_scale=True,
@@ -237,7 +268,7 @@ def web_map(
         _add_lines(fmap, _to_display(lines, shift), "城市群 agglomerations", "#222222", 2, tooltip=label)
     if is_national(data if context is None else context):
         _add_lines(fmap, _to_display(maritime_line(), shift), "南海 maritime boundary", "#555555", 1.5)
-    fmap.get_root().html.add_child(folium.Element(_legend(classes, data[value], title or value)))
+    fmap.get_root().html.add_child(folium.Element(_legend(entries, title or value)))
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap
