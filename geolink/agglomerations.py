@@ -423,7 +423,7 @@ def group_labels(
         raise TypeError(f"group= takes a column name, a grouping id or an adcode → group table, not {type(group)}")
     require_columns(data, [unit])
     reject(data, data[unit].isna(), f"the unit column {unit!r} is missing", show=["index"])
-    codes = _adcodes_of(data[unit])
+    codes = adcodes_of(data[unit])
     labels = codes.map(mapping)
     if labels.isna().all():
         unresolved = int(codes.isna().sum())
@@ -437,11 +437,32 @@ def group_labels(
     return labels, name
 
 
-def _adcodes_of(units: pd.Series) -> pd.Series:
-    """Canonical adcode of each value (codes or names), NaN where it names no current unit."""
-    from geolink.names import resolve_names
+def adcodes_of(units: pd.Series) -> pd.Series:
+    """Canonical adcode of each value of a unit column, NaN where it names no current unit.
 
+    A value that is already a current adcode (as text, int or ``440300.0``) is
+    taken as it is; other codes and names go through :func:`geolink.resolve_names`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from geolink.agglomerations import adcodes_of
+    >>> adcodes_of(pd.Series([511400, "440300.0", "深圳", "拉萨市", "no such place"])).tolist()
+    ['511400', '440300', '440300', '540100', nan]
+    """
+    from geolink.names import parse_code, resolve_names
+
+    current = prefectures().index
     distinct = pd.unique(units)
-    resolved = resolve_names(list(distinct), suggest=False)["adcode"].to_numpy()
-    lookup = dict(zip(distinct, resolved, strict=True))
+    lookup = {}
+    rest = []
+    for u in distinct:
+        code = parse_code(u)[0]
+        if code in current:
+            lookup[u] = code
+        else:
+            rest.append(u)
+    if rest:
+        resolved = resolve_names(rest, suggest=False)["adcode"].to_numpy()
+        lookup.update(zip(rest, resolved, strict=True))
     return pd.Series([lookup[u] for u in units], index=units.index, dtype=object)

@@ -31,11 +31,11 @@ def test_keys_are_the_prefectures_canonical_codes(census):
     for year in (2010, 2020):
         codes = census.loc[census["year"] == year, "adcode"]
         assert codes.isin(units).all(), codes[~codes.isin(units)].tolist()
-    resolved = geolink.resolve_names(census["adcode"].drop_duplicates())
+    resolved = geolink.resolve_names(census["adcode"].drop_duplicates(), year=2020)
     assert (resolved["status"] == "exact").all()
     assert (resolved["adcode"] == resolved["input"]).all()
     # the names resolve to the same units as the codes
-    by_name = geolink.resolve_names(census["name"].drop_duplicates())
+    by_name = geolink.resolve_names(census["name"].drop_duplicates(), year=2020)
     assert (by_name["adcode"].to_numpy() == census["adcode"].drop_duplicates().to_numpy()).all()
 
 

@@ -4,9 +4,11 @@ import pandas as pd
 import pytest
 
 import geolink
-from geolink.autocorrelation import local_moran
+from geolink.autocorrelation import LISA_CATEGORIES, local_moran
 from geolink.dynamics import kernel_density
-from geolink.regional_plots import CLUSTER_COLORS, lisa_map, plot_kernel_density
+from geolink.regional_plots import lisa_map, plot_kernel_density
+
+CLUSTER_COLORS = {k: colour for k, (colour, _) in LISA_CATEGORIES.items()}
 
 
 @pytest.fixture(scope="module")
