@@ -71,7 +71,9 @@ def dropped(data: pd.DataFrame, mask, reason: str) -> pd.DataFrame:
     return data.loc[np.asarray(mask, dtype=bool)].assign(reason=reason)
 
 
-def concat_dropped(parts) -> pd.DataFrame:
-    """One ``dropped`` table from several (empty tables skipped; always has a ``reason`` column)."""
-    parts = [p for p in parts if len(p)]
-    return pd.concat(parts) if parts else pd.DataFrame({"reason": pd.Series(dtype=object)})
+def concat_dropped(*parts: pd.DataFrame, columns=("reason",)) -> pd.DataFrame:
+    """One ``dropped`` table from several (empty tables skipped; an empty result keeps the first part's columns)."""
+    full = [p for p in parts if len(p)]
+    if full:
+        return pd.concat(full, ignore_index=True)
+    return parts[0].iloc[0:0] if parts else pd.DataFrame(columns=list(columns))

@@ -19,28 +19,13 @@ def no_rows_dropped() -> pd.DataFrame:
     return pd.DataFrame(columns=DROPPED_COLUMNS)
 
 
-def group_table(group, *, overlap: str = "raise") -> pd.Series:
-    """adcode → group label for a registry id, a registered grouping or a table (``adcode``, ``group``).
-
-    The one place where a ``group=`` that is not a column of the data is resolved.
-    """
-    if isinstance(group, pd.DataFrame):
-        require_columns(group, ["adcode", "group"])
-        table = group
-    else:
-        from geolink.agglomerations import agglomeration_groups
-
-        table = agglomeration_groups(group, overlap=overlap)
-        table = table[table["group"] != "dropped"]
-    return pd.Series(table["group"].to_numpy(), index=table["adcode"].astype(str).to_numpy(), name="group")
-
-
 def attach_group(frame: pd.DataFrame, data: pd.DataFrame, group, *, overlap: str, dropna: bool):
     """Add column ``group`` to ``frame`` (columns unit, time, …; rows aligned with ``data``).
 
     ``group`` is a column of ``data`` (missing labels raise, or with ``dropna``
-    are dropped) or a grouping resolved by :func:`group_table` (units outside
-    every group are dropped and reported).  Returns (frame, dropped rows).
+    are dropped) or a grouping resolved by :func:`geolink.agglomerations.group_labels`
+    through the units (units outside every group are dropped and reported).
+    Returns (frame, dropped rows).
     """
     if isinstance(group, str) and group in data.columns:
         labels = data[group].iloc[frame.index.to_numpy()]
@@ -49,15 +34,11 @@ def attach_group(frame: pd.DataFrame, data: pd.DataFrame, group, *, overlap: str
             reject(frame, missing, f"the group column {group!r} is missing (pass dropna=True to drop them)", show=["unit"])
         reason = f"group column {group!r} missing"
     else:
-        try:
-            mapping = group_table(group, overlap=overlap)
-        except KeyError as err:
-            if not isinstance(group, str):
-                raise
-            raise KeyError(f"group={group!r} is neither a column of data ({list(data.columns)}) nor a grouping: {err.args[0]}") from None
-        labels = frame["unit"].astype(str).map(mapping)
+        from geolink.agglomerations import group_labels
+
+        labels, name = group_labels(frame, group, unit="unit", overlap=overlap, columns=data.columns)
         missing = labels.isna().to_numpy()
-        reason = f"not in any group of {group if isinstance(group, str) else 'the group table'!r}"
+        reason = f"not in any group of {name}"
     out = frame.assign(group=np.asarray(labels))
     dropped = out.loc[missing, ["unit", "time"]].assign(reason=reason)
     return out.loc[~missing], dropped
@@ -105,11 +86,6 @@ def periods(frame: pd.DataFrame):
     if frame["time"].isna().all():
         return [(None, frame)]
     return list(frame.groupby("time", sort=True))
-
-
-def concat_dropped(*parts: pd.DataFrame) -> pd.DataFrame:
-    parts = [p for p in parts if len(p)]
-    return pd.concat(parts, ignore_index=True) if parts else no_rows_dropped()
 
 
 def named(table: pd.DataFrame, unit: str | None, time: str | None) -> pd.DataFrame:

@@ -368,7 +368,7 @@ def unregister_grouping(name: str) -> None:
 
 
 def group_labels(
-    data: pd.DataFrame, group, *, unit: str = "adcode", overlap: str = "raise"
+    data: pd.DataFrame, group, *, unit: str = "adcode", overlap: str = "raise", columns=None
 ) -> tuple[pd.Series, str]:
     """The group of every row of ``data``: one mechanism for every ``group=`` argument.
 
@@ -383,6 +383,7 @@ def group_labels(
         :func:`geolink.resolve_names` understands), used for registry
         groupings and tables.
     overlap : rule for units in several agglomerations (see :func:`agglomeration_groups`).
+    columns : the user's column names, for the message when ``group`` is unknown (default: ``data``'s).
 
     Returns
     -------
@@ -406,21 +407,7 @@ def group_labels(
     if isinstance(group, str) and group in data.columns:
         reject(data, data[group].isna(), f"the group column {group!r} is missing", show=["index"])
         return data[group], f"column {group!r}"
-    if isinstance(group, pd.DataFrame):
-        require_columns(group, ["adcode", "group"])
-        mapping, name = group.set_index("adcode")["group"], "the given unit → group table"
-    elif isinstance(group, str) or (
-        isinstance(group, Iterable) and all(isinstance(g, str) for g in group)
-    ):
-        if isinstance(group, str) and not is_grouping(group):
-            raise KeyError(
-                f"group={group!r} is neither a column of the data ({list(data.columns)}) nor an "
-                "agglomeration id or grouping (gba, prd, bth, yrd, myr, cy, gzp, hc, cp, eight, or a registered one)"
-            )
-        mapping = agglomeration_groups(group, overlap=overlap).set_index("adcode")["group"]
-        name = f"the grouping {group!r}"
-    else:
-        raise TypeError(f"group= takes a column name, a grouping id or an adcode → group table, not {type(group)}")
+    mapping, name = group_mapping(group, overlap=overlap, columns=list(data.columns if columns is None else columns))
     require_columns(data, [unit])
     reject(data, data[unit].isna(), f"the unit column {unit!r} is missing", show=["index"])
     codes = adcodes_of(data[unit])
@@ -435,6 +422,37 @@ def group_labels(
         )
         raise ValueError(f"no row falls in a group of {name}: {why}")
     return labels, name
+
+
+def group_mapping(group, *, overlap: str = "raise", columns=()) -> tuple[pd.Series, str]:
+    """adcode → group label for a registry id / grouping name / list of ids, or an ``adcode``/``group`` table.
+
+    The one place where a ``group=`` that is not a column of the data becomes a mapping (units a
+    rule ``overlap='drop'`` leaves out are not in it).  ``columns``: the data's columns, named in
+    the error for an unknown name.  Returns (mapping, a description for messages).
+
+    Examples
+    --------
+    >>> from geolink.agglomerations import group_mapping
+    >>> mapping, name = group_mapping("gba")
+    >>> len(mapping), mapping["440300"], name
+    (11, 'gba', "the grouping 'gba'")
+    """
+    from geolink._checks import require_columns
+
+    if isinstance(group, pd.DataFrame):
+        require_columns(group, ["adcode", "group"])
+        return group.set_index(group["adcode"].astype(str))["group"], "the given unit → group table"
+    if isinstance(group, str) or (isinstance(group, Iterable) and all(isinstance(g, str) for g in group)):
+        if isinstance(group, str) and not is_grouping(group):
+            raise KeyError(
+                f"group={group!r} is neither a column of the data ({list(columns)}) nor an agglomeration id or "
+                "grouping (gba, prd, bth, yrd, myr, cy, gzp, hc, cp, eight, or a registered one)"
+            )
+        table = agglomeration_groups(group, overlap=overlap)
+        table = table[table["group"] != "dropped"]
+        return table.set_index("adcode")["group"], f"the grouping {group!r}"
+    raise TypeError(f"group= takes a column name, a grouping id or an adcode → group table, not {type(group)}")
 
 
 def adcodes_of(units: pd.Series) -> pd.Series:

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geolink._regional import concat_dropped, named, panel, periods
+from geolink._checks import concat_dropped
+from geolink._regional import named, panel, periods
 from geolink.weights import as_graph, graph_for
 
 QUADRANTS = ("HH", "LH", "LL", "HL")  # esda's q codes 1..4

@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
 
-from geolink._checks import reject
-from geolink._regional import attach_group, concat_dropped, named, panel, periods
+from geolink._checks import concat_dropped, reject
+from geolink._regional import attach_group, named, panel, periods
 
 MODELS = ("ols", "lag", "error")
 

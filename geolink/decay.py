@@ -234,5 +234,5 @@ def distance_decay(
         target_name=name,
         distance=distance,
         value=value,
-        dropped=concat_dropped([no_place]),
+        dropped=concat_dropped(no_place),
     )

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geolink._regional import attach_group, concat_dropped, named, panel, periods
+from geolink._checks import concat_dropped
+from geolink._regional import attach_group, named, panel, periods
 
 BANDWIDTHS = ("scott", "silverman")
 

@@ -240,7 +240,7 @@ class DagumResult:
     within: pd.DataFrame
     between: pd.DataFrame
     time: str | None = None
-    dropped: pd.DataFrame = field(default_factory=lambda: concat_dropped([]))
+    dropped: pd.DataFrame = field(default_factory=concat_dropped)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -401,6 +401,6 @@ def dagum_gini(
         within=pd.DataFrame(withins),
         between=pd.DataFrame(betweens, columns=between_cols),
         time=time,
-        dropped=concat_dropped([out_rows, missing_rows]).drop(columns="_group", errors="ignore"),
+        dropped=concat_dropped(out_rows, missing_rows).drop(columns="_group", errors="ignore"),
         notes=notes,
     )

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import xlogy
 
-from geolink._checks import reject
-from geolink._regional import attach_group, concat_dropped, named, panel, periods, show
+from geolink._checks import concat_dropped, reject
+from geolink._regional import attach_group, named, panel, periods, show
 
 PARTS = ("T", "T_w", "T_b", "L", "L_w", "L_b")
 

@@ -214,9 +214,9 @@ def spatial_weights(
     table = _centroids(resolution)
     codes = _resolve_units(units, table)
     if within is not None:
-        from geolink._regional import group_table
+        from geolink.agglomerations import group_mapping
 
-        groups = group_table(within, overlap=overlap)
+        groups = group_mapping(within, overlap=overlap)[0]
         outside = [c for c in codes if c not in groups.index]
         if units is not None and outside:
             raise ValueError(f"unit(s) in no group of within={within!r}: {_describe(outside[:10], table['name'])}")

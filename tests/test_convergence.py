@@ -63,7 +63,7 @@ def test_census_urbanisation_sigma(census_city):
     long = _census_long(census_city)
     res = sigma_convergence(long, "urban_rate", group="eight", overlap="first", dropna=True)
     assert set(res.summary["group"]) == set(geolink.EIGHT) | {"all"}
-    assert set(res.dropped["reason"]) == {"urban_rate missing", "not in any group of 'eight'"}
+    assert set(res.dropped["reason"]) == {"urban_rate missing", "not in any group of the grouping 'eight'"}
     trend = res.trend.set_index("group")
     assert trend.loc["all", "converging"]  # urbanisation rates converged 2010 → 2020
     assert 0.1 < trend.loc["all", "sigma_last"] < trend.loc["all", "sigma_first"] < 0.6

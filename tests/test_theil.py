@@ -113,5 +113,5 @@ def test_bad_input():
         theil(df, "y", level=150)
     with pytest.raises(KeyError, match="'nope'"):
         theil(df, "nope")
-    with pytest.raises(KeyError, match=r"group='gg' is neither a column of data \(\['adcode', 'y', 'g'\]\) nor a grouping"):
+    with pytest.raises(KeyError, match=r"group='gg' is neither a column of the data \(\['adcode', 'y', 'g'\]\) nor an agglomeration id"):
         theil(df, "y", group="gg")
