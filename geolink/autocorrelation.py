@@ -57,8 +57,11 @@ def _folded(sim: np.ndarray, observed: float, permutations: int) -> float:
     The tail is the smaller of #{sim ≥ observed} and #{sim ≤ observed}
     (esda's folding, except that draws tied with the observed value count in
     both tails: a statistic that cannot vary gets p = 1, not 1/(1+permutations)).
+    Ties are equal up to rounding (``numpy.isclose``): draws whose sums equal
+    the observed one differ from it in the last bits.
     """
-    extreme = min(int((sim >= observed).sum()), int((sim <= observed).sum()))
+    tie = np.isclose(sim, observed, rtol=1e-9, atol=1e-12)
+    extreme = min(int(((sim > observed) | tie).sum()), int(((sim < observed) | tie).sum()))
     return (extreme + 1) / (permutations + 1)
 
 

@@ -178,7 +178,7 @@ def lisa_map(
     ax.set_axis_off()
     minx, miny, maxx, maxy = shown.total_bounds
     pad = 0.05 * max(maxx - minx, maxy - miny)
-    context = provinces(resolution).to_crs(crs).cx[minx - pad : maxx + pad, miny - pad : maxy + pad]
+    context = provinces(resolution=resolution).to_crs(crs).cx[minx - pad : maxx + pad, miny - pad : maxy + pad]
     context.plot(ax=ax, color="white", edgecolor="#bbbbbb", linewidth=0.5)
     shown.plot(ax=ax, color=shown["cluster"].map(CLUSTER_COLORS), edgecolor="white", linewidth=0.3)
     context.boundary.plot(ax=ax, color="#888888", linewidth=0.6)

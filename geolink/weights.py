@@ -234,7 +234,7 @@ def spatial_weights(
     if kind in ("queen", "rook"):
         from geolink.spatial import contiguity
 
-        adj = contiguity(resolution, rook=kind == "rook").adjacency
+        adj = contiguity(resolution=resolution, rook=kind == "rook").adjacency
         adj = adj[adj > 0].reset_index()
         idx = pd.Index(codes)
         i, j = idx.get_indexer(adj["focal"]), idx.get_indexer(adj["neighbor"])

@@ -30,7 +30,7 @@ def test_queen_reports_islands_and_hainan():
         g = spatial_weights("queen")
     assert set(g.isolates) == {"460300", "710000"}
     assert ("460300",) in g.detached and any("460100" in d and len(d) > 1 for d in g.detached)
-    assert _edges(g) == _edges(contiguity("display"))  # the shared contiguity, not a copy
+    assert _edges(g) == _edges(contiguity(resolution="display"))  # the shared contiguity, not a copy
     assert g.n == 370 and list(g.unique_ids) == list(geolink.prefectures().index)
 
 
