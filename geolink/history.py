@@ -41,6 +41,31 @@ class HarmoniseResult:
         Rows left out (missing values with ``dropna=True``), with a ``reason`` column.
     notes : list of str
         How shares were computed and what was recomputed.
+
+    Examples
+    --------
+    A synthetic panel (population and urban population in 10,000 persons, and
+    the urbanisation rate in %): 莱芜市 was merged into 济南市 in 2018.  The
+    populations are summed; the rate is not averaged but recomputed from the
+    sums, 100 × 584 / 860 = 67.91 %.
+
+    >>> panel = pd.DataFrame({"unit": ["济南市", "莱芜市", "济南市"], "year": [2015, 2015, 2020],
+    ...                       "pop": [720.0, 140.0, 920.0], "urban": [500.0, 84.0, 680.0]})
+    >>> panel["urban_pct"] = 100 * panel["urban"] / panel["pop"]
+    >>> r = harmonise(panel, ["pop", "urban", "urban_pct"], unit="unit", numerator="urban", denominator="pop",
+    ...               kind={"pop": "extensive", "urban": "extensive", "urban_pct": "intensive"})
+    >>> print(r.data.round(2).to_string(index=False))
+    adcode name  year   pop  urban  urban_pct
+    370100  济南市  2015 860.0  584.0      67.91
+    370100  济南市  2020 920.0  680.0      73.91
+    >>> print(r.report[["unit", "year", "adcode", "share", "change"]].to_string(index=False))
+    unit  year adcode  share change
+     济南市  2015 370100    1.0 merged
+     莱芜市  2015 370100    1.0 merged
+    >>> r.report.loc[1, "note"]
+    '莱芜市 (371200, 1992–2017) merged into 济南市 (370100) in 2018'
+    >>> r.notes[1], len(r.dropped)
+    ('urban_pct recomputed as 100 × urban / pop of the harmonised units', 0)
     """
 
     data: pd.DataFrame

@@ -150,3 +150,18 @@ def test_statistic_that_cannot_vary_gets_p_one():
     z = np.array([-1.0, 0.0, 1.0]) / np.sqrt(2 / 3)
     p = conditional_pvalues(z, g, z * g.lag(z) / np.mean(z**2), 999, np.random.default_rng(1))
     assert p[1] == 1.0 and 0.3 < p[0] < 0.7
+
+
+def test_draws_tied_up_to_rounding_count_in_both_tails():
+    """3 × 3 rook grid (cells 0–8), values with ties: cell 6's neighbours (2, 6) sum to 8, and so do the drawn
+    pairs (2, 6) and (3, 5), whose float sums differ from the observed one in the last bit.  Exact
+    enumeration of the C(8, 2) = 28 neighbour pairs: P(I_6* ≥ I_6) = 14/28, P(I_6* ≤ I_6) = 18/28 → p = 0.5."""
+    from libpysal.graph import Graph
+    from libpysal.weights import lat2W
+
+    g = Graph.from_W(lat2W(3, 3)).transform("r")
+    y = np.array([1.0, 2, 3, 2, 3, 5, 4, 6, 8])
+    z = (y - y.mean()) / y.std()
+    stat = z * g.lag(z) / np.mean(z**2)
+    p = conditional_pvalues(z, g, stat, 20000, np.random.default_rng(0))
+    assert p[6] == pytest.approx(0.5, abs=0.01)
