@@ -187,34 +187,37 @@ def main() -> None:
         warm(resolution, units, args.runs)
 
     if args.dask:
-        from dask.distributed import Client, LocalCluster
+        dask_engine()
 
-        n = 10**7
-        x, y = points(n, seed=1)
-        industry = np.random.default_rng(2).choice(["制造业", "金融业", "租赁和商务服务业"], n)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "points.parquet"
-            pd.DataFrame({"lon": x, "lat": y, "industry": industry}).to_parquet(path, row_group_size=500_000)
-            expected = geolink.aggregate_points(
-                pd.DataFrame({"lon": x, "lat": y, "industry": industry}), by="industry", lon="lon", lat="lat"
+
+def dask_engine() -> None:
+    """aggregate_points on 10⁷ points from Parquet with 1 and 2 dask workers, against in memory."""
+    from dask.distributed import Client, LocalCluster
+
+    n = 10**7
+    x, y = points(n, seed=1)
+    industry = np.random.default_rng(2).choice(["制造业", "金融业", "租赁和商务服务业"], n)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "points.parquet"
+        pd.DataFrame({"lon": x, "lat": y, "industry": industry}).to_parquet(path, row_group_size=500_000)
+        expected = geolink.aggregate_points(
+            pd.DataFrame({"lon": x, "lat": y, "industry": industry}), by="industry", lon="lon", lat="lat"
+        )
+        print(f"\n[dask] aggregate_points on {n:,} points from Parquet")
+        for workers in (1, 2):
+            with (
+                LocalCluster(n_workers=workers, threads_per_worker=1, processes=True) as cluster,
+                Client(cluster),
+            ):
+                t = time.perf_counter()
+                got = geolink.aggregate_points(str(path), by="industry", lon="lon", lat="lat", engine="dask")
+                took = time.perf_counter() - t
+            same = got.reset_index(drop=True).equals(
+                expected.reset_index(drop=True).astype(got.dtypes.to_dict())
             )
-            print(f"\n[dask] aggregate_points on {n:,} points from Parquet")
-            for workers in (1, 2):
-                with (
-                    LocalCluster(n_workers=workers, threads_per_worker=1, processes=True) as cluster,
-                    Client(cluster),
-                ):
-                    t = time.perf_counter()
-                    got = geolink.aggregate_points(
-                        str(path), by="industry", lon="lon", lat="lat", engine="dask"
-                    )
-                    took = time.perf_counter() - t
-                same = got.reset_index(drop=True).equals(
-                    expected.reset_index(drop=True).astype(got.dtypes.to_dict())
-                )
-                print(
-                    f"  {workers} worker(s): {took:.2f} s ({n / took / 1e6:.1f} Mpts/s), same counts as in memory: {same}"
-                )
+            print(
+                f"  {workers} worker(s): {took:.2f} s ({n / took / 1e6:.1f} Mpts/s), same counts as in memory: {same}"
+            )
 
 
 if __name__ == "__main__":  # dask worker processes import this file
