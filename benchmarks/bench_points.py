@@ -49,6 +49,20 @@ units = gpd.read_file(path, layer="prefectures")[["adcode", "geometry"]]
 pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=4326)
 codes = gpd.sjoin(pts, units, predicate="within", how="left")
 """,
+    # the same job importing only what assign_points needs (geolink/__init__ skipped): the floor that
+    # a lighter `import geolink` could reach
+    "geolink.points only": """
+import sys, types
+import numpy as np
+n, resolution, root = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+package = types.ModuleType("geolink")
+package.__path__ = [root + "/geolink"]
+sys.modules["geolink"] = package
+from geolink.points import assign_points
+rng = np.random.default_rng(0)
+x, y = rng.uniform(73, 136, n), rng.uniform(3, 54, n)
+codes = assign_points(lon=x, lat=y, resolution=resolution)
+""",
     "import geolink": "import geolink",
     "import geopandas": "import geopandas",
 }
@@ -60,15 +74,16 @@ def points(n: int, seed: int = 0):
 
 
 def process(script: str, *args) -> tuple[float, float]:
-    """Wall time (s) and peak resident memory (MB) of one fresh Python process."""
+    """Wall time (s) and peak resident memory (MB) of one fresh Python process.
+
+    GNU time reports the peak of its own child, which (unlike a child forked straight from this
+    large process) starts small.
+    """
+    cmd = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-c", script, *map(str, args)]
     t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", script, *map(str, args)], env=ENV)
-    _, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run(cmd, env=ENV, capture_output=True, text=True, check=True)
     wall = time.perf_counter() - t
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise RuntimeError(f"benchmark process failed: {script[:40]!r} {args}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, int(done.stderr.split()[-1]) / 1024
 
 
 def alternate(contenders: dict, runs: int) -> dict:
@@ -82,17 +97,27 @@ def alternate(contenders: dict, runs: int) -> dict:
 
 def one_shot(resolution: str, path: Path, runs: int) -> None:
     print(f"\n[{resolution}] fresh process: import, boundaries, index, assign, exit (median of {runs})")
-    print(f"{'n':>9} {'geolink s':>10} {'MB':>5} {'sjoin s':>8} {'MB':>5} {'ratio':>6}")
+    print(
+        f"{'n':>9} {'geolink s':>10} {'MB':>5} {'sjoin s':>8} {'MB':>5} {'ratio':>6}"
+        f" {'import geolink s':>17} {'import geopandas s':>19} {'points only s':>14} {'ratio':>6}"
+    )
     for n in (10**5, 10**6):
         med = alternate(
             {
                 "geolink": lambda n=n: process(ONE_SHOT["geolink"], n, resolution),
                 "sjoin": lambda n=n: process(ONE_SHOT["sjoin"], n, path),
+                "points only": lambda n=n: process(ONE_SHOT["geolink.points only"], n, resolution, REPO),
+                "import geolink": lambda: process(ONE_SHOT["import geolink"]),
+                "import geopandas": lambda: process(ONE_SHOT["import geopandas"]),
             },
             runs,
         )
         (g, gm), (s, sm) = med["geolink"], med["sjoin"]
-        print(f"{n:>9} {g:>10.3f} {gm:>5.0f} {s:>8.3f} {sm:>5.0f} {s / g:>5.1f}×")
+        print(
+            f"{n:>9} {g:>10.3f} {gm:>5.0f} {s:>8.3f} {sm:>5.0f} {s / g:>5.1f}×"
+            f" {med['import geolink'][0]:>17.3f} {med['import geopandas'][0]:>19.3f}"
+            f" {med['points only'][0]:>14.3f} {s / med['points only'][0]:>5.1f}×"
+        )
         sys.stdout.flush()
 
 
@@ -148,17 +173,6 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5, help="alternating runs per comparison")
     args = ap.parse_args()
 
-    imports = alternate(
-        {
-            name: (lambda name=name: process(ONE_SHOT[name]))
-            for name in ("import geolink", "import geopandas")
-        },
-        args.runs,
-    )
-    print(
-        "fresh process, imports only (s, MB):",
-        {k: [round(float(v), 3) for v in t] for k, t in imports.items()},
-    )
     for resolution in ("display", "full") if args.full else ("display",):
         units = geolink.prefectures(resolution=resolution)[["adcode", "geometry"]]
         path = P._boundary_file(resolution)
@@ -173,34 +187,37 @@ def main() -> None:
         warm(resolution, units, args.runs)
 
     if args.dask:
-        from dask.distributed import Client, LocalCluster
+        dask_engine()
 
-        n = 10**7
-        x, y = points(n, seed=1)
-        industry = np.random.default_rng(2).choice(["制造业", "金融业", "租赁和商务服务业"], n)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "points.parquet"
-            pd.DataFrame({"lon": x, "lat": y, "industry": industry}).to_parquet(path, row_group_size=500_000)
-            expected = geolink.aggregate_points(
-                pd.DataFrame({"lon": x, "lat": y, "industry": industry}), by="industry", lon="lon", lat="lat"
+
+def dask_engine() -> None:
+    """aggregate_points on 10⁷ points from Parquet with 1 and 2 dask workers, against in memory."""
+    from dask.distributed import Client, LocalCluster
+
+    n = 10**7
+    x, y = points(n, seed=1)
+    industry = np.random.default_rng(2).choice(["制造业", "金融业", "租赁和商务服务业"], n)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "points.parquet"
+        pd.DataFrame({"lon": x, "lat": y, "industry": industry}).to_parquet(path, row_group_size=500_000)
+        expected = geolink.aggregate_points(
+            pd.DataFrame({"lon": x, "lat": y, "industry": industry}), by="industry", lon="lon", lat="lat"
+        )
+        print(f"\n[dask] aggregate_points on {n:,} points from Parquet")
+        for workers in (1, 2):
+            with (
+                LocalCluster(n_workers=workers, threads_per_worker=1, processes=True) as cluster,
+                Client(cluster),
+            ):
+                t = time.perf_counter()
+                got = geolink.aggregate_points(str(path), by="industry", lon="lon", lat="lat", engine="dask")
+                took = time.perf_counter() - t
+            same = got.reset_index(drop=True).equals(
+                expected.reset_index(drop=True).astype(got.dtypes.to_dict())
             )
-            print(f"\n[dask] aggregate_points on {n:,} points from Parquet")
-            for workers in (1, 2):
-                with (
-                    LocalCluster(n_workers=workers, threads_per_worker=1, processes=True) as cluster,
-                    Client(cluster),
-                ):
-                    t = time.perf_counter()
-                    got = geolink.aggregate_points(
-                        str(path), by="industry", lon="lon", lat="lat", engine="dask"
-                    )
-                    took = time.perf_counter() - t
-                same = got.reset_index(drop=True).equals(
-                    expected.reset_index(drop=True).astype(got.dtypes.to_dict())
-                )
-                print(
-                    f"  {workers} worker(s): {took:.2f} s ({n / took / 1e6:.1f} Mpts/s), same counts as in memory: {same}"
-                )
+            print(
+                f"  {workers} worker(s): {took:.2f} s ({n / took / 1e6:.1f} Mpts/s), same counts as in memory: {same}"
+            )
 
 
 if __name__ == "__main__":  # dask worker processes import this file

@@ -60,11 +60,11 @@ _ARRAYS = ("top", "block_ids", "blocks", "tile_ids", "tile_start", "piece_unit",
 
 
 class _Grid:
-    """The lookup grid of one boundary file, its arrays memory-mapped from the cache."""
+    """The lookup grid of one boundary file (its arrays usually memory-mapped from the cache)."""
 
-    def __init__(self, folder):
-        for name in _ARRAYS:  # plain ndarray views of the mapped files: cheap to slice
-            setattr(self, name, np.load(folder / f"{name}.npy", mmap_mode="r").view(np.ndarray))
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        for name in _ARRAYS:
+            setattr(self, name, arrays[name])
         self._pieces = np.full(len(self.piece_unit), None, dtype=object)
         self._read = np.zeros(len(self.piece_unit), dtype=bool)
 
@@ -103,22 +103,35 @@ def _boundary_file(resolution: str):
 def _grid(resolution: str) -> _Grid:
     from geolink._paths import cache_dir
 
-    folder = cache_dir() / f"pointgrid_v{_GRID_VERSION}_{resolution}_{_digest(_boundary_file(resolution))}"
-    if not (folder / "done").exists():
-        tmp = folder.with_name(f".{folder.name}.{uuid.uuid4().hex}")
-        tmp.mkdir()
+    arrays = None
+    try:
+        key = f"{resolution}_{_digest(_boundary_file(resolution))}"
+        folder = cache_dir() / f"pointgrid_v{_GRID_VERSION}_{key}"
+        if not (folder / "done").exists():
+            arrays = _build(resolution)
+            _save(arrays, folder)
+    except OSError as exc:  # no writable cache: keep the grid in memory, built in every process
+        warnings.warn(f"the point lookup grid cannot be cached ({exc}); it is kept in memory", stacklevel=3)
+        return _Grid(_build(resolution) if arrays is None else arrays)
+    # plain ndarray views of the mapped files: cheap to slice
+    return _Grid({name: np.load(folder / f"{name}.npy", mmap_mode="r").view(np.ndarray) for name in _ARRAYS})
+
+
+def _save(arrays: dict[str, np.ndarray], folder) -> None:
+    """Write the grid's arrays into ``folder`` at once (a finished folder holds a ``done`` file)."""
+    tmp = folder.with_name(f".{folder.name}.{uuid.uuid4().hex}")
+    tmp.mkdir()
+    try:
+        for name, array in arrays.items():
+            np.save(tmp / f"{name}.npy", array)
+        (tmp / "done").touch()
         try:
-            for name, array in _build(resolution).items():
-                np.save(tmp / f"{name}.npy", array)
-            (tmp / "done").touch()
-            try:
-                os.replace(tmp, folder)
-            except OSError:  # another process finished first
-                if not (folder / "done").exists():
-                    raise
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-    return _Grid(folder)
+            os.replace(tmp, folder)
+        except OSError:  # another process finished first
+            if not (folder / "done").exists():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _digest(path) -> str:

@@ -179,3 +179,22 @@ def test_grid_is_cached_by_boundary_file_and_loads_without_scipy_or_geopandas():
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     subprocess.run([sys.executable, "-c", script], check=True, env=env)
+
+
+def test_grid_without_a_writable_cache_is_kept_in_memory(monkeypatch, tmp_path):
+    from geolink import points
+
+    def refuse(arrays, folder):
+        raise PermissionError(f"read-only: {folder}")
+
+    monkeypatch.setattr(points, "_save", refuse)
+    monkeypatch.setenv("GEOLINK_CACHE_DIR", str(tmp_path))  # no grid there yet
+    points._grid.cache_clear()
+    points._adcodes.cache_clear()
+    try:
+        with pytest.warns(UserWarning, match="cannot be cached"):
+            codes = geolink.assign_points(lon=[113.75, 121.47], lat=[23.02, 31.23])
+        assert codes.astype(object).tolist() == ["441900", "310100"]
+    finally:
+        points._grid.cache_clear()
+        points._adcodes.cache_clear()
