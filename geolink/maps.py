@@ -26,10 +26,11 @@ from geolink.agglomerations import agglomeration_groups, agglomeration_outline, 
 from geolink.boundaries import is_national, maritime_line, prefectures
 from geolink.classes import MISSING_COLOR, MISSING_LABEL, Classes, classify
 from geolink.fonts import cjk_font
-from geolink.projection import local_crs
+from geolink.projection import display_simplified, display_tolerance, local_crs
 
 HALO = [withStroke(linewidth=2.2, foreground="white")]
 SANSHA = "460300"  # 三沙: drawn in the 南海诸岛 inset of national maps
+PIXELS = 3000  # polygons are simplified to 1/PIXELS of the map's diagonal: finer than the PNG can show
 
 
 def _figure(figsize) -> tuple[Figure, object]:
@@ -177,11 +178,12 @@ def choropleth(
         raise ValueError("the data have no CRS: set one first (e.g. data.set_crs('EPSG:4326'))")
     classes = classes or classify(data[value], scheme, k=k, bins=bins, cmap=cmap, fmt=fmt)
     crs = local_crs(data)
-    shown = data.to_crs(crs)
+    tolerance = display_tolerance(data if context is None else context, PIXELS)
+    shown = display_simplified(data, tolerance).to_crs(crs)
     inset = is_national(data) if south_china_sea == "auto" else bool(south_china_sea)
     fig, ax = _figure(figsize)
     if context is not None:
-        context.to_crs(crs).plot(ax=ax, color="#f2f2f2", edgecolor="#bdbdbd", linewidth=0.3)
+        display_simplified(context, tolerance).to_crs(crs).plot(ax=ax, color="#f2f2f2", edgecolor="#bdbdbd", linewidth=0.3)
     colors = classes.colors_of(shown[value])
     shown.plot(ax=ax, color=colors, edgecolor="white", linewidth=0.4)
     lines = _outlines(outlines, crs)
@@ -281,7 +283,9 @@ def agglomeration_map(
         context = units if len(provinces) > 3 else units[units["province_adcode"].isin(provinces)]
     crs = local_crs(members if len(context) < 370 else context)
     fig, ax = _figure(figsize)
-    shown = context.to_crs(crs)
+    tolerance = display_tolerance(context, PIXELS)
+    shown = display_simplified(context, tolerance).to_crs(crs)
+    members = display_simplified(members, tolerance)
     shown.plot(ax=ax, color="#f2f2f2", edgecolor="#c8c8c8", linewidth=0.3)
     palette = colormaps["tab10"]
     handles = []

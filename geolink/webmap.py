@@ -25,14 +25,13 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geolink.agglomerations import agglomeration_outline
 from geolink.boundaries import is_national, maritime_line
 from geolink.classes import MISSING_COLOR, MISSING_LABEL, Classes, classify, format_number
 from geolink.coords import convert_geometry
 from geolink.fonts import CSS_FONT_STACK
-from geolink.projection import local_crs
+from geolink.projection import display_simplified, display_tolerance
 
 AMAP_TILES = (
     "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
@@ -60,20 +59,6 @@ def _inline_assets() -> str:
     css = re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, css)
     js = (root / "leaflet.js").read_text(encoding="utf-8")
     return f"<style>{css}</style>\n<script>{js}</script>"
-
-
-def _lighten(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
-    """Coverage-preserving simplification for the browser (shared borders stay shared)."""
-    if tolerance_m <= 0 or not gdf.geom_type.isin(["Polygon", "MultiPolygon"]).all():
-        return gdf
-    crs = local_crs(gdf)
-    geoms = gdf.geometry.to_crs(crs).values
-    simple = (
-        shapely.coverage_simplify(geoms, tolerance_m)
-        if shapely.coverage_is_valid(geoms)
-        else (shapely.simplify(geoms, tolerance_m, preserve_topology=True))
-    )
-    return gdf.set_geometry(gpd.GeoSeries(simple, crs=crs).to_crs("EPSG:4326").values)
 
 
 def _legend(entries: list[tuple[str, str, int]], title: str) -> str:
@@ -135,7 +120,7 @@ def _add_tiles(fmap: folium.Map, tiles: str | None) -> None:
 def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str, weight: float, tooltip=None) -> None:
     keep = [c for c in (tooltip, "geometry") if c]
     folium.GeoJson(
-        lines[keep].to_json(),
+        lines[keep].__geo_interface__,
         name=name,
         style_function=lambda f: {"fill": False, "color": color, "weight": weight},
         tooltip=folium.GeoJsonTooltip(fields=[tooltip]) if tooltip else None,
@@ -230,14 +215,13 @@ def web_map(
     shift = tiles == "amap"
     wgs = data.to_crs("EPSG:4326")
     if simplify is None:
-        x0, y0, x1, y1 = wgs.to_crs(local_crs(wgs)).total_bounds
-        simplify = float(np.hypot(x1 - x0, y1 - y0)) / 2000
+        simplify = display_tolerance(wgs, 2000)
     if categories is not None:
         colors, entries = _category_colors(wgs[value], categories)
     else:
         classes = classes or classify(data[value], scheme, k=k, bins=bins, cmap=cmap)
         colors, entries = classes.colors_of(wgs[value]), _class_entries(classes, wgs[value])
-    layer = _value_layer(_to_display(_lighten(wgs, simplify), shift), value, colors, tooltip, categories is None)
+    layer = _value_layer(_to_display(display_simplified(wgs, simplify), shift), value, colors, tooltip, categories is None)
     minx, miny, maxx, maxy = layer.total_bounds
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None, zoom_start=6, control_scale=True,
@@ -246,16 +230,16 @@ def web_map(
     _add_assets(fmap, self_contained, asset_base_url)
     _add_tiles(fmap, tiles)
     if context is not None:
-        ctx = _to_display(_lighten(context.to_crs("EPSG:4326"), simplify), shift)
+        ctx = _to_display(display_simplified(context.to_crs("EPSG:4326"), simplify), shift)
         folium.GeoJson(
-            ctx[["geometry"]].to_json(),
+            ctx[["geometry"]].__geo_interface__,
             name="背景 context",
             style_function=lambda f: {"fillColor": "#f0f0f0", "color": "#b0b0b0", "weight": 0.7, "fillOpacity": 1},
             interactive=False,
         ).add_to(fmap)
     keep = [c for c in tooltip if c in layer.columns]
     folium.GeoJson(
-        layer.to_json(),
+        layer.__geo_interface__,
         name=title or value,
         style_function=lambda f: {"fillColor": f["properties"]["_color"], "color": "#ffffff", "weight": 0.6,
                                   "fillOpacity": 0.85},
