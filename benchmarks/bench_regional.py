@@ -21,7 +21,7 @@ import geolink  # noqa: E402
 from geolink.autocorrelation import local_moran, moran  # noqa: E402
 from geolink.convergence import beta_convergence, sigma_convergence  # noqa: E402
 from geolink.dynamics import kernel_density, markov, spatial_markov  # noqa: E402
-from geolink.theil import theil  # noqa: E402
+from geolink.theil_index import theil  # noqa: E402
 from geolink.weights import spatial_weights  # noqa: E402
 
 imports = time.perf_counter() - t0

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 import geolink
-from geolink.theil import theil
+from geolink.theil_index import theil
 
 
 def _mexico() -> pd.DataFrame:
