@@ -1,3 +1,4 @@
+import sqlite3
 import subprocess
 import sys
 
@@ -174,15 +175,20 @@ def test_export(tmp_path):
 def test_demo_writes_every_output(tmp_path, capsys):
     assert main(["demo", "-o", str(tmp_path)]) == 0
     expected = {
-        "gba_membership.png",
-        "agglomerations_eight.png",
-        "coagglomeration_2004.png",
-        "coagglomeration_2018.png",
-        "within_gini.png",
-        "gz_sz_lq.png",
+        "gba_urbanisation_2020.png",
+        "china_urbanisation.png",
+        "china_growth_2010_2020.png",
+        "china_age_65_plus.png",
+        "dagum_urbanisation.png",
+        "lisa_urbanisation_2020.png",
+        "lisa_urbanisation_2020.html",
+        "gba_decay.png",
         "dongguan_decay.png",
         "dongguan_decay_map.png",
-        "coagglomeration_2018.html",
+        "china_urbanisation_2020.html",
+        "coagglomeration_2004.png",
+        "coagglomeration_2018.png",
+        "gz_sz_lq.png",
         "geolink_demo.gpkg",
         "index.html",
     }
@@ -190,6 +196,20 @@ def test_demo_writes_every_output(tmp_path, capsys):
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert all(name in index for name in expected - {"index.html"})
     assert "Krugman index of the 2022 three-sector structures of Guangzhou and Shenzhen: 0.21" in index
+    assert "Lei Dong et al. (2022)" in index and "Part 2" in index
     layers = dict(pyogrio.list_layers(tmp_path / "geolink_demo.gpkg"))
-    assert layers["agglomerations"] == "MultiPolygon" and layers["dongguan_towns"] == "Point"
+    assert layers["census_2020"] == "MultiPolygon" and layers["dongguan_towns"] == "Point"
+    census = pyogrio.read_dataframe(tmp_path / "geolink_demo.gpkg", layer="census_2020", read_geometry=False)
+    assert len(census) == 370 and census["urbanisation_pct"].notna().sum() == 369 - 34
+    with sqlite3.connect(tmp_path / "geolink_demo.gpkg") as con:
+        styled = {r[0] for r in con.execute("SELECT f_table_name FROM layer_styles WHERE useAsDefault")}
+    assert {"census_2020", "prefectures", "lisa_urbanisation_2020", "agglomerations", "dongguan_towns"} <= styled
     assert "[" in capsys.readouterr().out  # progress lines
+
+
+def test_demo_prints_no_warning(tmp_path):
+    """A clean run of the main job prints nothing but its progress lines (no warning of any kind)."""
+    out = subprocess.run([sys.executable, "-W", "always", "-m", "geolink", "demo", "-o", str(tmp_path)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stderr == "", out.stderr[-2000:]
