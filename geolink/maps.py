@@ -25,8 +25,9 @@ from matplotlib.patheffects import withStroke
 from geolink.agglomerations import agglomeration_groups, agglomeration_outline, agglomerations
 from geolink.boundaries import is_national, maritime_line, prefectures
 from geolink.classes import MISSING_COLOR, MISSING_LABEL, Classes, classify
+from geolink.display import display_simplified, display_tolerance
 from geolink.fonts import cjk_font
-from geolink.projection import display_simplified, display_tolerance, local_crs
+from geolink.projection import local_crs
 
 HALO = [withStroke(linewidth=2.2, foreground="white")]
 SANSHA = "460300"  # 三沙: drawn in the 南海诸岛 inset of national maps

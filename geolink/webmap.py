@@ -30,8 +30,8 @@ from geolink.agglomerations import agglomeration_outline
 from geolink.boundaries import is_national, maritime_line
 from geolink.classes import MISSING_COLOR, MISSING_LABEL, Classes, classify, format_number
 from geolink.coords import convert_geometry
+from geolink.display import display_simplified, display_tolerance
 from geolink.fonts import CSS_FONT_STACK
-from geolink.projection import display_simplified, display_tolerance
 
 AMAP_TILES = (
     "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
