@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from geolink.autocorrelation import LISA_CATEGORIES
+from geolink.classes import MISSING_COLOR, MISSING_LABEL
 from geolink.fonts import cjk_font
 
 
@@ -171,6 +172,8 @@ def lisa_map(
     pad = 0.05 * max(maxx - minx, maxy - miny)
     context = provinces(resolution=resolution).to_crs(crs).cx[minx - pad : maxx + pad, miny - pad : maxy + pad]
     context.plot(ax=ax, color="white", edgecolor="#bbbbbb", linewidth=0.5)
+    absent = units.drop(index=codes.to_numpy()).to_crs(crs).cx[minx:maxx, miny:maxy]
+    absent.plot(ax=ax, color=MISSING_COLOR, edgecolor="white", linewidth=0.3)
     shown.plot(ax=ax, color=shown["cluster"].map({k: c for k, (c, _) in LISA_CATEGORIES.items()}), edgecolor="white", linewidth=0.3)
     context.boundary.plot(ax=ax, color="#888888", linewidth=0.6)
     ax.set_xlim(minx - pad, maxx + pad)
@@ -180,6 +183,8 @@ def lisa_map(
         Patch(facecolor=color, edgecolor="#999999", label=f"{label} ({int(counts.get(c, 0))})")
         for c, (color, label) in LISA_CATEGORIES.items()
     ]
+    if len(absent):
+        handles.append(Patch(facecolor=MISSING_COLOR, edgecolor="#999999", label=f"{MISSING_LABEL} ({len(absent)})"))
     ax.legend(handles=handles, loc="lower left", frameon=False, fontsize="small", title="LISA")
     rule = f"p ≤ {result.alpha:g}" + (" (FDR)" if result.fdr else "")
     ax.set_title(title or " ".join(x for x in (str(time) if time is not None else "", f"LISA clusters, {rule}") if x))

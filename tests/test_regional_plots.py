@@ -27,12 +27,15 @@ def test_lisa_map_colours_and_legend_counts(yrd_lisa):
     ax = fig.axes[0]
     rows = yrd_lisa.table[yrd_lisa.table.year == 2020]
     expected = rows["cluster"].value_counts()
-    for text in ax.get_legend().get_texts():
-        label, count = text.get_text().rsplit(" (", 1)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    for text in texts[: len(CLUSTER_COLORS)]:
+        label, count = text.rsplit(" (", 1)
         key = next(k for k in CLUSTER_COLORS if label.endswith(k))
         assert int(count.rstrip(")")) == int(expected.get(key, 0))
-    # the unit polygons carry their cluster's colour (the second collection: context first)
-    faces = ax.collections[1].get_facecolors()
+    # the prefectures around the YRD without a result are drawn as "no data" and counted
+    assert texts[-1].startswith("无数据 no data (") and int(texts[-1].rsplit("(", 1)[1][:-1]) > 0
+    # the unit polygons carry their cluster's colour (context first, then the units without data)
+    faces = ax.collections[2].get_facecolors()
     assert len(faces) == len(rows)
     want = np.array([mcolors.to_rgba(CLUSTER_COLORS[c]) for c in rows["cluster"]])
     np.testing.assert_allclose(faces, want)
