@@ -42,6 +42,20 @@ def _read(path, layer: str = "prefectures") -> gpd.GeoDataFrame:
     return gdf.set_index("adcode", drop=False).rename_axis(None)
 
 
+def boundary_file(*, resolution: str = "display"):
+    """Path of the GeoPackage holding the prefecture layer of ``resolution`` (built on first use for ``'full'``).
+
+    Examples
+    --------
+    >>> from geolink.boundaries import boundary_file
+    >>> boundary_file().name
+    'prefectures.gpkg'
+    """
+    if _check_resolution(resolution) == "display":
+        return bundled("boundaries") / "prefectures.gpkg"
+    return _full_resolution_file(_load("display"))
+
+
 @functools.cache
 def _load(resolution: str) -> gpd.GeoDataFrame:
     display = _read(bundled("boundaries") / "prefectures.gpkg")

@@ -88,15 +88,9 @@ def _cells(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _boundary_file(resolution: str):
-    from geolink._paths import bundled
+    from geolink.boundaries import boundary_file
 
-    if resolution == "display":
-        return bundled("boundaries") / "prefectures.gpkg"
-    if resolution != "full":
-        raise ValueError(f"resolution must be one of ('display', 'full'), got {resolution!r}")
-    from geolink.boundaries import _full_resolution_file, _load
-
-    return _full_resolution_file(_load("display"))
+    return boundary_file(resolution=resolution)
 
 
 @functools.cache

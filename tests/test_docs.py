@@ -116,3 +116,54 @@ def test_readme_has_the_conventions_table():
     for word in ("`unit=`", "`value`", "`time=`", "`year=`", "`group=`", "`weight=`", "`weights=`", "`distance=`",
                  "`scheme=`", "`dropna=`"):
         assert word in table
+
+
+def _imports() -> dict[str, set[str]]:
+    """geolink module → the geolink modules it imports (at module level or inside functions)."""
+    import ast
+
+    graph = {}
+    for path in (REPO / "geolink").glob("*.py"):
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("geolink"):
+                parts = node.module.split(".")
+                deps |= {a.name for a in node.names} if len(parts) == 1 else {parts[1]}
+            elif isinstance(node, ast.Import):
+                deps |= {a.name.split(".")[1] for a in node.names if a.name.startswith("geolink.")}
+        graph[path.stem] = deps - {path.stem}
+    return graph
+
+
+def test_imports_are_one_way():
+    """No import cycle (lazy imports included); runtime modules don't reach into the build pipeline,
+    the web map does not import the static maps, and no private name is imported across modules."""
+    graph = _imports()
+
+    def reach(start):
+        seen, todo = set(), [start]
+        while todo:
+            for dep in graph.get(todo.pop(), ()):
+                if dep in graph and dep not in seen:
+                    seen.add(dep)
+                    todo.append(dep)
+        return seen
+
+    cycles = [m for m in graph if m in reach(m)]
+    assert not cycles, f"import cycles through {cycles}"
+    builders = {m for m, deps in graph.items() if "build" in deps}
+    assert builders <= {"boundaries"}, f"runtime modules importing the build pipeline: {builders - {'boundaries'}}"
+    assert "maps" not in graph["webmap"]
+
+
+def test_no_private_names_across_modules():
+    import ast
+
+    offenders = []
+    for path in (REPO / "geolink").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("geolink."):
+                if node.module.split(".")[1].startswith("_"):
+                    continue  # private modules exist to be shared
+                offenders += [f"{path.name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    assert not offenders, offenders
