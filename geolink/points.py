@@ -325,6 +325,7 @@ def _lonlat_from(points, lon, lat):
 
 def assign_points(
     points=None,
+    *,
     lon=None,
     lat=None,
     crs: str = "wgs84",
@@ -442,7 +443,8 @@ def _assign_arrays(x: np.ndarray, y: np.ndarray, resolution: str) -> np.ndarray:
 
 def aggregate_points(
     points,
-    by=None,
+    *,
+    industry=None,
     lon=None,
     lat=None,
     crs: str = "wgs84",
@@ -451,16 +453,31 @@ def aggregate_points(
     engine: str = "numpy",
     npartitions: int | None = None,
 ) -> pd.DataFrame:
-    """Counts of points per unit (× categories): a long table for :func:`geolink.location_quotient`.
+    """Counts of points per unit (× industry): a long table for :func:`geolink.location_quotient`.
 
-    ``by``: column(s) of ``points`` (e.g. ``'industry'``).  Returns columns
-    ``adcode``, the ``by`` columns and ``count``; with ``agglomerations=True``
-    also the agglomeration ids of each unit (one row per membership, a
-    ``agglomeration_id`` column; units in no agglomeration keep ``None``).
-    ``.attrs`` reports the points ``outside`` China and with ``missing``
-    coordinates: they are counted, not silently dropped.
+    Parameters
+    ----------
+    points, lon, lat, crs, resolution, engine, npartitions : as in :func:`assign_points`.
+    industry : column(s) of ``points`` to count by as well (e.g. ``'industry'``), or None.
+    agglomerations : also the agglomeration ids of each unit (one row per
+        membership, an ``agglomeration_id`` column; units in no agglomeration keep ``None``).
+
+    Returns
+    -------
+    DataFrame with columns ``adcode``, the ``industry`` column(s) and
+    ``count``, sorted; ``.attrs`` reports the points ``outside`` China and
+    with ``missing`` coordinates: they are counted, not silently dropped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> firms = pd.DataFrame({"lon": [113.75, 113.76, 121.47, 2.35], "lat": [23.02, 23.03, 31.23, 48.85],
+    ...                       "industry": ["制造业", "制造业", "金融业", "金融业"]})
+    >>> counts = aggregate_points(firms, industry="industry", lon="lon", lat="lat")
+    >>> counts.to_dict("records"), counts.attrs
+    ([{'adcode': '310100', 'industry': '金融业', 'count': 1}, {'adcode': '441900', 'industry': '制造业', 'count': 2}], {'missing': 0, 'outside': 1})
     """
-    by = [by] if isinstance(by, str) else list(by or [])
+    by = [industry] if isinstance(industry, str) else list(industry or [])
     if engine == "dask":
         table = _aggregate_dask(points, by, lon, lat, crs, resolution, npartitions)
     else:
@@ -485,6 +502,7 @@ def aggregate_points(
 
 def assign_points_dask(
     points,
+    *,
     lon=None,
     lat=None,
     crs: str = "wgs84",
