@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import uuid
 import warnings
 
@@ -67,19 +68,21 @@ class _Grid:
             setattr(self, name, arrays[name])
         self._pieces = np.full(len(self.piece_unit), None, dtype=object)
         self._read = np.zeros(len(self.piece_unit), dtype=bool)
+        self._lock = threading.Lock()  # dask's threaded scheduler may call in from several threads
 
-    def pieces(self, which: np.ndarray, prepare: bool = False) -> np.ndarray:
-        """Polygon pieces ``which`` (sorted by tile, then unit), read from WKB on first use."""
-        new = np.unique(which[~self._read[which]])
-        if len(new):
-            start, stop = self.wkb_start[new], self.wkb_start[new + 1]
-            blobs = [self.wkb[a:b].tobytes() for a, b in zip(start, stop, strict=True)]
-            self._pieces[new] = shapely.from_wkb(np.array(blobs, dtype=object))
-            self._read[new] = True
-        found = self._pieces[which]
-        if prepare:  # many tests: index the pieces' edges (GEOS prepared geometry)
-            shapely.prepare(found)
-        return found
+    def intersects(self, piece: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Whether each point lies in or on its polygon piece (pieces read from WKB on first use)."""
+        with self._lock:  # lazily read and prepared pieces are shared state
+            new = np.unique(piece[~self._read[piece]])
+            if len(new):
+                start, stop = self.wkb_start[new], self.wkb_start[new + 1]
+                blobs = [self.wkb[a:b].tobytes() for a, b in zip(start, stop, strict=True)]
+                self._pieces[new] = shapely.from_wkb(np.array(blobs, dtype=object))
+                self._read[new] = True
+            geoms = self._pieces[piece]
+            if len(piece) > 20_000:  # many tests: index the pieces' edges (GEOS prepared geometry)
+                shapely.prepare(geoms)
+            return shapely.intersects_xy(geoms, x, y)
 
 
 def _cells(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -427,7 +430,7 @@ def _exact(grid: _Grid, x: np.ndarray, y: np.ndarray, cell: np.ndarray) -> np.nd
     count = np.where(grid.tile_ids[t] == tile, grid.tile_start[t + 1] - grid.tile_start[t], 0)
     point = np.repeat(np.arange(len(x)), count)
     piece = np.repeat(start - np.cumsum(count) + count, count) + np.arange(len(point))
-    hit = shapely.intersects_xy(grid.pieces(piece, prepare=len(piece) > 20_000), x[point], y[point])
+    hit = grid.intersects(piece, x[point], y[point])
     # pieces are sorted by unit within a tile: a point's first hit is its smallest adcode
     return _first_hit(len(x), point[hit], grid.piece_unit[piece[hit]])
 
