@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geolink._checks import concat_dropped, dropped, numeric_values, reject, require_labels
+from geolink._checks import concat_dropped, dropped, numeric_values, reject, require_columns, require_labels
 from geolink.agglomerations import group_labels
 
 
@@ -364,6 +364,10 @@ def dagum_gini(
     [['a', 0.2222], ['b', 0.2222]]
     """
     _check_bootstrap(bootstrap, level)
+    require_columns(data, [value, time, weight])
+    needed = [c for c in dict.fromkeys([unit, value, time, weight, group if isinstance(group, str) else None])
+              if c and c in data.columns]
+    data = data[needed]  # only the columns used: no copies of a wide table
     require_labels(data, [time])
     labels, _ = group_labels(data, group, unit=unit, overlap=overlap)
     outside = labels.isna().to_numpy()
