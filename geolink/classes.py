@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geolink._checks import as_numbers
+
 #: Scheme names as mapclassify spells them (``mapclassify.classify``) → mapclassify class.
 SCHEMES = {
     "quantiles": "Quantiles",
@@ -191,16 +193,20 @@ def classify(
         raise ValueError(f"scheme must be one of {', '.join(SCHEMES)} (mapclassify names), got {scheme!r}")
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
         raise ValueError(f"k must be a positive whole number of classes, got {k!r}")
-    v = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float)
-    if np.isinf(v).any():
-        raise ValueError(f"{int(np.isinf(v).sum())} value(s) are infinite; classes need finite values")
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    v = as_numbers(series.rename("value").to_frame(), "value", what=f"the value{f' {series.name!r}' if series.name is not None else ''}")
     present = v.dropna().to_numpy(float)
     if present.size == 0:
         raise ValueError("no numeric values to classify")
     if scheme == "user_defined":
         if bins is None or len(bins) == 0:
             raise ValueError("scheme='user_defined' needs bins=[upper bounds …]")
-        upper_bounds = sorted(float(b) for b in bins)
+        try:
+            upper_bounds = sorted(float(b) for b in bins)
+        except (TypeError, ValueError):
+            upper_bounds = [np.nan]
+        if not np.isfinite(upper_bounds).all():
+            raise ValueError(f"bins must be finite numbers (upper class bounds), got {list(bins)!r}")
         if present.max() > upper_bounds[-1]:
             upper_bounds.append(float(present.max()))
         mc = mapclassify.UserDefined(present, upper_bounds)
