@@ -11,6 +11,7 @@ report, rows left out) go to stderr once a command has succeeded.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 import tempfile
@@ -28,8 +29,23 @@ from geolink.join import AGGREGATIONS
 
 
 def _save(fig, path: Path, dpi: int = 150) -> Path:
+    """Write a figure (a matplotlib Figure, or a folium Map as HTML) through :func:`_write`."""
+    path = Path(path)
+    if hasattr(fig, "get_root"):
+        return _write(path, fig.get_root().render().encode("utf-8"))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=dpi, format=path.suffix[1:].lower() or "png")
+    return _write(path, buffer.getvalue())
+
+
+def _write(path: Path, data: bytes) -> Path:
+    """Write bytes with Python's own file, so that a full disk raises naming the file (matplotlib's PNG writer
+    does not report it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi)
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise OSError(err.errno, err.strerror, str(path)) from None
     return path
 
 
@@ -126,8 +142,7 @@ def cmd_map(args) -> int:
         "context": context,
     }
     if out.suffix.lower() == ".html":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        geolink.web_map(gdf, args.value, **common).save(str(out))
+        _save(geolink.web_map(gdf, args.value, **common), out)
     else:
         labels = "name_short" if args.labels else None
         fig = geolink.choropleth(
@@ -199,8 +214,7 @@ def cmd_moran(args) -> int:
     if out.suffix.lower() == ".png":
         _save(geolink.lisa_map(lisa, time=at), out, args.dpi)
     elif out.suffix.lower() == ".html":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        geolink.web_map(layer, "cluster", categories=LISA_CATEGORIES, title=f"LISA {args.value}").save(str(out))
+        _save(geolink.web_map(layer, "cluster", categories=LISA_CATEGORIES, title=f"LISA {args.value}"), out)
     else:
         geolink.to_gpkg(out, {"lisa": layer}, styles={"lisa": Style.categorized("cluster", LISA_CATEGORIES)},
                         descriptions={"lisa": f"LISA clusters of {args.value} ({args.weights})"})

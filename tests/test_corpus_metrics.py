@@ -13,6 +13,7 @@ import re
 import warnings
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -788,3 +789,10 @@ def test_cli_error_is_one_line_and_exit_2(argv, fragment, cli_files, monkeypatch
 
 def test_corpus_size():
     assert len(ALL) + len(CLI) >= 130
+
+
+@pytest.mark.skipif(not (Path("/dev/full").exists() and Path("/dev/full").is_char_device()), reason="no /dev/full")
+def test_cli_full_disk_is_one_line(cli_files, capsys):
+    """A full disk (writes to /dev/full fail with ENOSPC; matplotlib's own PNG writer ignored it: exit 0)."""
+    assert main(["decay", str(cli_files["t"]), "--value", "v", "--target", "440300", "-o", "/dev/full"]) == 2
+    assert capsys.readouterr().err.splitlines() == ["geolink decay: error: No space left on device: /dev/full"]
