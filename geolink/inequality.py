@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from geolink._checks import (
+    as_numbers,
     check_interval_options,
     concat_dropped,
     dropped,
@@ -384,8 +385,8 @@ def dagum_gini(
         reject(frame, twice, f"a unit appears twice{f' in one {time!r}' if time else ' (pass time= for a panel)'}", show=show)
     reject(frame, frame[value] < 0, f"{value!r} is negative (the Gini needs non-negative values)", show=show)
     if weight:
-        w = pd.to_numeric(frame[weight], errors="coerce")
-        reject(frame, ~(np.isfinite(w) & (w > 0)), f"the weight {weight!r} is not a positive finite number", show=show)
+        w = as_numbers(frame, weight, what=f"the weight {weight!r}", show=show)
+        reject(frame, ~(w > 0), f"the weight {weight!r} is not a positive finite number", show=show)
     rng = np.random.default_rng(seed)
     parts = [(None, frame)] if time is None else frame.groupby(time, sort=True)
     tag = (lambda at: {}) if time is None else (lambda at: {time: at})

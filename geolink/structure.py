@@ -357,6 +357,8 @@ def lq_change(
     [['A', 'x', 'formed'], ['A', 'y', 'lost'], ['B', 'x', 'lost'], ['B', 'y', 'formed']]
     """
     require_columns(lq, [unit, industry, time, "lq"])
+    if start == end:
+        raise ValueError(f"start and end are the same {time} ({start!r}): there is no change to classify")
     if lq.duplicated([unit, industry, time]).any():
         raise ValueError(f"the LQ table has several rows per {unit} × {industry} × {time}")
     wide = lq.pivot(index=[unit, industry], columns=time, values="lq")
@@ -568,6 +570,7 @@ def coagglomeration_index(
     matrix = industry_matrix(data, value, unit=unit, industry=industry, time=time)
     groups = {}
     for label, names in (("manufacturing", manufacturing), ("producer_services", producer_services)):
+        names = [names] if isinstance(names, str) else list(names)  # one industry name, not its characters
         present = [n for n in names if n in matrix.columns]
         if not present:
             raise KeyError(f"none of {list(names)} is an industry of the data; industries: {list(matrix.columns)}")

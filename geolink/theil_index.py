@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import xlogy
 
-from geolink._checks import check_interval_options, concat_dropped, reject
+from geolink._checks import as_numbers, check_interval_options, concat_dropped, reject
 from geolink._regional import attach_group, named, panel, periods, show
 
 PARTS = ("T", "T_w", "T_b", "L", "L_w", "L_b")
@@ -161,8 +161,8 @@ def theil(
     frame, dropped = panel(data, value, unit=unit, time=time, dropna=dropna, extra=extra)
     reject(frame, frame["value"] < 0, f"{value!r} is negative (Theil indices need non-negative values)", show=show(time))
     if weight:
-        wv = pd.to_numeric(frame[weight], errors="coerce")
-        reject(frame, ~(wv > 0) | np.isinf(wv), f"the weight {weight!r} is not a positive finite number", show=show(time))
+        wv = as_numbers(frame, weight, what=f"the weight {weight!r}", show=show(time))
+        reject(frame, ~(wv > 0), f"the weight {weight!r} is not a positive finite number", show=show(time))
         frame[weight] = wv.astype(float)
     group_dropped = frame.iloc[0:0][["unit", "time"]].assign(reason=[])
     if group is None:
