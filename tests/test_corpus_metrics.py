@@ -670,6 +670,7 @@ DECAY = [
 
 # --- classes and maps ----------------------------------------------------------------------------
 classify = geolink.classify
+CLS = geolink.classify([0, 10, 20], "user_defined", bins=[5, 20])  # classes ≤ 5, (5, 20], plus the maximum
 
 
 def _gba(**cols):
@@ -704,6 +705,13 @@ CLASSES = [
     case("classify_bins_text", classify, ([1, 7, 30], "user_defined"), {"bins": ["a"]}, Raises(ValueError, "got ['a']")),
     case("classify_bins_without_user_defined", classify, ([1, 7, 30],), {"bins": [5]},
          Raises(ValueError, "bins= is for scheme='user_defined', not 'quantiles'")),
+    case("classes_assign_by_hand", CLS.assign, ([3, 7, 25, None],), {}, Gives(lambda ids: ids.tolist(), [0, 1, 1, -1])),
+    case("classes_assign_inf", CLS.assign, ([3, np.inf],), {}, Raises(ValueError, "1 row(s) where the value is infinite: index [1]")),
+    case("classes_assign_text", CLS.assign, (["1,234", 3],), {}, Raises(ValueError, "the value is not a number: index [0]")),
+    case("choropleth_given_classes_text", geolink.choropleth, (_gba(v=["1,234"] + [1.0] * 10), "v"), {"classes": CLS},
+         Raises(ValueError, "1 row(s) where the value 'v' is not a number")),
+    case("web_map_given_classes_inf", geolink.web_map, (_gba(v=[np.inf] + [1.0] * 10), "v"), {"classes": CLS},
+         Raises(ValueError, "1 row(s) where the value 'v' is infinite")),
     case("choropleth_text_values", geolink.choropleth, (_gba(v=["1,234"] + [1.0] * 10), "v"), {},
          Raises(ValueError, "1 row(s) where the value 'v' is not a number")),
     case("choropleth_bool_values", geolink.choropleth, (_gba(v=True), "v"), {}, Raises(ValueError, "the value 'v' holds bool values")),
