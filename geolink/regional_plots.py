@@ -130,7 +130,8 @@ def lisa_map(
 
     Returns
     -------
-    matplotlib.figure.Figure; the legend counts the units drawn per cluster.
+    matplotlib.figure.Figure; the legend counts the units drawn per cluster, and the prefectures
+    in view without a result as "no data".
 
     Examples
     --------
@@ -140,8 +141,9 @@ def lisa_map(
     >>> gba = geolink.agglomeration_groups("gba")
     >>> df = pd.DataFrame({"adcode": gba.adcode, "v": range(len(gba))})
     >>> fig = lisa_map(local_moran(df, "v", weights="knn", permutations=99, seed=0))
-    >>> sum(int(t.get_text().rsplit("(", 1)[1].rstrip(")")) for t in fig.axes[0].get_legend().get_texts())
-    11
+    >>> counts = [int(t.get_text().rsplit("(", 1)[1].rstrip(")")) for t in fig.axes[0].get_legend().get_texts()]
+    >>> sum(counts[:5]), counts[5]   # the 11 units in the five cluster classes; 10 neighbours without data
+    (11, 10)
     """
     from geolink.boundaries import prefectures, provinces
     from geolink.maps import local_crs
