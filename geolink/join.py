@@ -7,11 +7,9 @@ part of a duplicate group; every unit without data is listed.
 
 from __future__ import annotations
 
-import io
 import re
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -19,61 +17,11 @@ import pandas as pd
 
 from geolink.boundaries import prefectures
 from geolink.names import resolve_names
+from geolink.rollup import LEVELS, classify, combine, is_hierarchical
+from geolink.tables import ReadReport, read_table
 
-ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 ⊃ GBK ⊃ GB2312
 AGGREGATIONS = ("sum", "mean", "first", "last", "max", "min")
 _KEY_HINT = re.compile(r"(代码|code|adcode|城市|地区|地市|city|name|名称|市)", re.I)
-
-
-def _tidy(table: pd.DataFrame) -> pd.DataFrame:
-    """Drop empty rows; float columns holding only whole numbers become nullable integers (codes, counts)."""
-    table = table.dropna(how="all").reset_index(drop=True).infer_objects()
-    out = {}
-    for col in table.columns:
-        s = table[col]
-        if s.dtype.kind == "f" and s.notna().any() and (s.dropna() % 1 == 0).all() and s.abs().max() < 2**53:
-            s = s.astype("Int64")
-        out[col] = s
-    return pd.DataFrame(out)
-
-
-def _clean_header(name) -> str:
-    return re.sub(r"\s+", "", str(name)) if not isinstance(name, int) else str(name)
-
-
-def read_table(source, sheet=0) -> pd.DataFrame:
-    """Read a CSV (UTF-8, UTF-8 with BOM, GBK/GB18030 detected) or Excel (.xlsx/.xls) table.
-
-    For Excel, the header row is the first row (of the top 20) whose number
-    of filled cells is at least 60 % of the widest row, which skips title
-    lines above yearbook tables; line breaks inside header cells are removed
-    (``'性别比\\n（女=100）'`` → ``'性别比（女=100）'``).  Fully empty rows are dropped.
-    """
-    if isinstance(source, pd.DataFrame):
-        return source
-    path = Path(source)
-    if not path.exists():
-        raise FileNotFoundError(f"no such table: {path}")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        raw = pd.read_excel(path, sheet_name=sheet, header=None)
-        filled = raw.head(20).notna().sum(axis=1)
-        header = int(np.flatnonzero(filled >= 0.6 * filled.max())[0])
-        table = raw.iloc[header + 1 :].copy()
-        table.columns = [_clean_header(c) for c in raw.iloc[header]]
-        return _tidy(table)
-    data = path.read_bytes()
-    for encoding in ENCODINGS:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError(f"{path}: not UTF-8 or GB18030/GBK text; save it as UTF-8 CSV")
-    table = pd.read_csv(io.StringIO(text), sep=None, engine="python")
-    table.columns = [_clean_header(c) for c in table.columns]
-    return _tidy(table)
 
 
 def _show(value) -> str:
@@ -102,6 +50,9 @@ class JoinReport:
     without_data: pd.DataFrame
     layout: str = "wide"
     notes: list[str] = field(default_factory=list)
+    read_report: ReadReport | None = None
+    level: str = "prefecture"
+    rollup: pd.DataFrame | None = None
 
     def _outcome(self, outcome: str) -> pd.DataFrame:
         return self.rows[self.rows["outcome"] == outcome]
@@ -126,7 +77,9 @@ class JoinReport:
     def summary(self) -> str:
         counts = self.rows["outcome"].value_counts()
         parts = [
-            f"{counts.get(k, 0)} {k}" for k in ("joined", "aggregated", "subtotal", "unmatched", "ambiguous")
+            f"{counts.get(k, 0)} {k}"
+            for k in ("joined", "aggregated", "rolled_up", "checked", "part", "total", "subtotal", "unmatched", "ambiguous")
+            if k in counts or k in ("joined", "unmatched")
         ]
         text = f"join on {self.key!r} ({self.source}): {len(self.rows)} rows: " + ", ".join(parts)
         text += f"; {len(self.without_data)} units without data"
@@ -169,6 +122,25 @@ def detect_key(table: pd.DataFrame) -> str:
     return max(scores, key=lambda s: s[:4])[-1]
 
 
+def _roll_up(frame, key, res, *, level, agg, year, long):
+    """Reduce a table with totals and parts to one row per unit (None: the table holds one level)."""
+    levels = classify(frame, key, year=year)
+    if not is_hierarchical(levels) and level != "county":
+        return None
+    if not (levels["level"] == "county").any():
+        raise ValueError(f"level='county': no row of the table is a county-level unit (column {key!r})")
+    if long:
+        raise ValueError(
+            "a long table with county rows beside prefecture or province rows: select one level first"
+        )
+    mode = level if level != "auto" else ("county" if agg is not None else "prefecture")
+    roll = combine(frame, key, levels, level=mode, agg=agg, rows_named=res["line"].tolist())
+    for col in ("level", "unit", "how"):
+        res[col] = levels[col].to_numpy()
+    res["outcome"] = roll.rows["outcome"].to_numpy()
+    return roll
+
+
 def _long_to_wide(
     table: pd.DataFrame, key: str, indicator: str, value: str, year: str | None
 ) -> pd.DataFrame:
@@ -189,6 +161,7 @@ def join(
     year: int | None = None,
     resolution: str = "display",
     sheet=0,
+    level: str = "auto",
 ) -> gpd.GeoDataFrame:
     """Join a city-level table onto :func:`geolink.prefectures`.
 
@@ -206,6 +179,17 @@ def join(
         names ``{'indicator': …, 'value': …, 'year': …}``; it is pivoted to
         one column per indicator (``indicator_year`` with a year).
     year : the table's year, quoted in notes on historical names.
+    level : for a table holding totals beside their parts (province,
+        prefecture and county rows, as in census and yearbook sheets): each
+        row's level is read from its code (``xx0000`` province, ``xxxx00``
+        prefecture, else county) or its name (the bundled county list).
+        ``'prefecture'``: each unit's own row, its county rows reported as
+        parts; ``'county'``: the county rows summed per prefecture (``agg``,
+        default ``'sum'``; rates, shares and ratios by their header are taken
+        from the unit's own row, not summed) and checked against the unit's
+        own row (``report.rollup``, differences above 0.5 % in the notes);
+        ``'auto'``: ``'county'`` when ``agg`` is given, else ``'prefecture'``.
+        Totals are never added to their parts.
 
     Returns
     -------
@@ -213,6 +197,8 @@ def join(
     columns; ``.attrs['join_report']`` is a :class:`JoinReport`.  A warning
     says how many rows were not joined.
     """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
     if how not in ("left", "inner"):
         raise ValueError(f"how must be 'left' or 'inner', got {how!r}")
     source = str(table) if not isinstance(table, pd.DataFrame) else "DataFrame"
@@ -228,12 +214,17 @@ def join(
         default="joined",
     )
     res["outcome"] = outcome
+    read = frame.attrs.get("read_report")
+    res.insert(1, "line", read.rows if read is not None and len(read.rows) == len(res) else res["row"])
+    roll = _roll_up(frame, key, res, level=level, agg=agg, year=year, long=long)
     bad = res[res["outcome"].isin(["unmatched", "ambiguous"])]
     if strict and len(bad):
         listing = "; ".join(f"data row {r.row} {_show(r.input)}: {r.note}" for r in bad.head(10).itertuples())
         raise ValueError(f"{len(bad)} row(s) not joined (strict=True): {listing}")
     keep = res["outcome"].eq("joined").to_numpy()
     data = frame.loc[keep].drop(columns=[key]).assign(adcode=res.loc[keep, "adcode"].to_numpy())
+    if roll is not None:
+        data = roll.data
     group_keys = ["adcode"] + (
         [long["indicator"]] + ([long["year"]] if long.get("year") else []) if long else []
     )
@@ -281,7 +272,12 @@ def join(
         rows=res,
         without_data=without,
         layout=layout,
-        notes=[f"table columns renamed to avoid clashes: {overlap}"] if overlap else [],
+        notes=([f"table columns renamed to avoid clashes: {overlap}"] if overlap else [])
+        + (read.notes if read is not None else [])
+        + (roll.notes if roll is not None else []),
+        read_report=read,
+        level=roll.level if roll is not None else "prefecture",
+        rollup=roll.check if roll is not None else None,
     )
     merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=units.crs)
     merged.attrs["join_report"] = report

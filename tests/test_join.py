@@ -110,7 +110,9 @@ def test_census_county_sheet_2010_by_name():
     report = gdf.attrs["join_report"]
     assert len(report.rows) == len(geolink.read_table(COUNTY_2010))  # every row accounted for
     counts = report.rows["outcome"].value_counts()
-    assert counts["joined"] >= 355 and counts["subtotal"] > 30
+    # each prefecture's own row is used; its county rows and 市辖区 subtotals are parts, provinces totals
+    assert counts["joined"] >= 355 and counts["part"] > 2800 and counts["total"] == 27
+    assert report.level == "prefecture"
     rows = report.rows.set_index("input")
     assert rows.loc["毕节地区", "adcode"] == "520500"  # the prefecture in 2010
     assert "七星关区" in rows.loc["  毕节市", "note"]  # the county-level city in 2010
@@ -124,15 +126,20 @@ def test_census_county_sheet_2010_by_name():
 @pytest.mark.skipif(not COUNTY_2020.exists(), reason="../shared/data/census is absent")
 def test_census_county_sheet_2020_by_code():
     table = geolink.read_table(COUNTY_2020)
-    # the municipalities have a province-level total row (110000) and a 市辖区 row (110100): named, not guessed
-    with pytest.raises(ValueError, match=r"110100 北京市: rows \[1, 2\] \(110000, 110100\)"):
-        geolink.join(table, on="区划代码")
-    codes = table["区划代码"].astype("Int64").astype(str)
+    # the municipalities have a province-level total row (110000) and a 市辖区 row (110100): the total is
+    # Beijing, the 市辖区 row a part of it (never added to it)
+    whole = _quiet_join(table, on="区划代码")
+    rows = whole.attrs["join_report"].rows.set_index("line")
+    assert rows.loc[3, ["input", "level", "outcome"]].tolist() == ["110000", "unit", "joined"]
+    assert rows.loc[4, ["input", "level", "outcome"]].tolist() == ["110100", "part", "part"]
+    assert whole.loc["110100", "人口数_合计"] == 21_893_095
+    codes = table["区划代码"].fillna("")
+    assert codes.iloc[1] == "110000"  # codes stay text, exactly as written (not 110000.0)
     prefecture_rows = table[codes.str.endswith("00") & ~codes.str.endswith("0000")]
     gdf = _quiet_join(prefecture_rows, on="区划代码")
     report = gdf.attrs["join_report"]
     assert report.rows["outcome"].value_counts().to_dict() == {"joined": 337, "subtotal": 1}
-    assert report.subtotals["input"].tolist() == [500200]  # Chongqing's 县 (counties) subtotal
+    assert report.subtotals["input"].tolist() == ["500200"]  # Chongqing's 县 (counties) subtotal
     assert gdf.loc["441900", "人口数_合计"] == 10_466_625
 
 
@@ -145,8 +152,8 @@ def test_key_detection_prefers_the_code_column_and_agg_keeps_text():
     assert detect_key(table) == "区县"
     gdf = _quiet_join(table)
     assert len(gdf.attrs["join_report"].matched) >= 330 and gdf.loc["441900", "人口数_合计"] == 10_466_625
-    with pytest.raises(ValueError, match="drop it first"):
-        geolink.join(table, on="区划代码")
+    summed = _quiet_join(table, on="区划代码", agg="sum")  # county rows rolled up, never added to totals
+    assert summed.loc["110100", "人口数_合计"] == 21_893_095 and summed.loc["441900", "人口数_合计"] == 10_466_625
     parts = pd.DataFrame({"city": ["东莞", "东莞市", "深圳"], "firms": [1, 2, 5], "note": ["a", "b", "c"]})
     combined = _quiet_join(parts, agg="sum")
     assert combined.loc["441900", "firms"] == 3 and combined.loc["441900", "note"] == "a"

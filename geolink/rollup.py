@@ -1,0 +1,393 @@
+"""Tables that hold totals beside their parts: recognise each row's level, never add a total to its parts.
+
+Yearbook and census sheets list the nation, each province, each prefecture
+(its subtotal row) and its counties in one table.  Summing every row that
+belongs to a prefecture would count it two or three times.  :func:`classify`
+gives every row a level —
+
+* ``total``: the nation or a province (several units);
+* ``unit``: a whole prefecture-level unit (its subtotal row, a municipality's
+  province-level row ``110000``, a province-administered county-level city);
+* ``part``: a subtotal of part of a unit (``市辖区``, ``县``, ``市区``,
+  ``省直辖县级行政区划``);
+* ``county``: a county-level row and the unit it belongs to;
+* ``unknown``: none of these (with the reason)
+
+— from a 6-digit code where the row has one (``xx0000`` province,
+``xxxx00`` prefecture, other county; the county → prefecture link from the
+bundled county list, else from the code itself), else from its name
+(:func:`geolink.resolve_names` and the bundled county list, a county name
+found in several prefectures decided by the table's own prefecture column
+or by the prefecture row above it).  :func:`combine` then gives one row per
+unit: the unit's own row (``level='prefecture'``) or the sum of its county
+rows (``level='county'``), checked against the unit's row where both exist.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from geolink.boundaries import prefectures
+from geolink.names import counties, normalise, resolve_names
+from geolink.tables import PROVINCE_PREFIXES as _PROVINCES
+
+LEVELS = ("auto", "prefecture", "county")
+#: Relative difference (%) between a unit's row and the sum of its county rows that is reported.
+TOLERANCE_PCT = 0.5
+_CODE = re.compile(r"^\d{6}(\d{6})?$")
+_PART = re.compile(r"(市辖区|^县$|直辖县级|^其中|小计)")
+_BELOW_COUNTY = re.compile(r"(区|县|旗|群岛|海域|园|镇|乡|街道|农场|林场)$")
+_INTENSIVE = re.compile(
+    r"(比重|比例|比率|性别比|率|%|％|人均|平均|均值|指数|密度|规模|ratio|rate|share|per[ _]|percent|index|density|"
+    r"average|mean)",
+    re.I,
+)
+
+
+@dataclass
+class RollUp:
+    """The table reduced to one row per unit, and what happened to each input row.
+
+    ``data``: one row per prefecture-level unit (``adcode`` and the value
+    columns).  ``rows``: per input row its ``level``, ``unit`` (the adcode it
+    is or belongs to), ``outcome`` and ``how``.  ``check``: per unit built
+    from county rows, the number of ``parts``, the ``total_row`` it was
+    compared with, and the largest relative difference ``diff_pct`` with its
+    ``column``.
+    """
+
+    level: str
+    data: pd.DataFrame
+    rows: pd.DataFrame
+    check: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def mismatches(self) -> pd.DataFrame:
+        return self.check[self.check["diff_pct"] > TOLERANCE_PCT]
+
+
+@functools.cache
+def _units() -> tuple[frozenset, frozenset]:
+    units = prefectures()
+    municipal = frozenset(units.loc[units["level"] == "municipality", "adcode"])
+    return frozenset(units["adcode"]), municipal
+
+
+@functools.cache
+def _county_lookup() -> tuple[dict, dict]:
+    """county code → prefecture adcode; normalised county name → prefecture adcodes."""
+    table = counties()
+    by_code = dict(zip(table["adcode"], table["prefecture_adcode"], strict=True))
+    by_name: dict[str, list[str]] = {}
+    for name, parent in zip(table["name"], table["prefecture_adcode"], strict=True):
+        bucket = by_name.setdefault(normalise(name), [])
+        if parent not in bucket:
+            bucket.append(parent)
+    return by_code, by_name
+
+
+def _code_text(value) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, (int, np.integer)) or (isinstance(value, float) and value.is_integer()):
+        value = str(int(value))
+    text = str(value).strip()
+    return text if _CODE.match(text) and text[:2] in _PROVINCES else None
+
+
+def _records(res: pd.DataFrame) -> list[dict]:
+    """resolve_names rows as dicts with None (not NaN) where empty."""
+    return [{k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in r.items()}
+            for r in res.to_dict("records")]  # fmt: skip
+
+
+def _first(res: pd.DataFrame) -> dict:
+    return _records(res)[0]
+
+
+def code_column(frame: pd.DataFrame, key: str) -> str | None:
+    """The column of 6-digit division codes: the key if it is one, else the first such column."""
+    report = frame.attrs.get("read_report")
+    for col in [key, *[c for c in frame.columns if c != key]]:
+        values = frame[col].dropna()
+        if (
+            report is not None
+            and col in report.columns
+            and report.columns[col].kind not in ("code", "integer")
+        ):
+            continue
+        if len(values) and values.map(_code_text).notna().mean() > 0.5:
+            return col
+    return None
+
+
+def _name_columns(frame: pd.DataFrame, key: str, codes: str | None) -> tuple[str | None, str | None]:
+    """(the column naming each row's own unit, a column naming the row's prefecture) among text columns."""
+    texts = [
+        c for c in frame.columns
+        if c != codes and frame[c].dtype == object and frame[c].dropna().astype(str).str.len().median() <= 30
+    ]  # fmt: skip
+    if not texts:
+        return None, None
+    own = max(texts, key=lambda c: (frame[c].nunique(), c == key))
+    parent, best = None, 0.5
+    for c in texts:
+        if c == own:
+            continue
+        res = resolve_names(frame[c].drop_duplicates(), suggest=False)
+        rate = res["adcode"].notna().mean()
+        if rate > best:
+            parent, best = c, rate
+    return own, parent
+
+
+def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.DataFrame:
+    """The level of every row and the unit it is or belongs to.
+
+    Parameters
+    ----------
+    frame : the table (as :func:`geolink.tables.read_table` returns it).
+    key : the column naming the units (names or codes).
+    year : the year the table's names and codes are valid in.
+
+    Returns
+    -------
+    DataFrame, one row per input row: ``level`` (total / unit / part /
+    county / unknown), ``unit`` (adcode, None for totals and unknown rows),
+    ``how`` (the evidence).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"code": ["440000", "440300", "440303", "440304"], "pop": [126, 17, 1, 2]})
+    >>> classify(t, "code")[["level", "unit"]].values.tolist()
+    [['total', None], ['unit', '440300'], ['county', '440300'], ['county', '440300']]
+    """
+    units, municipal = _units()
+    by_code, by_name = _county_lookup()
+    codes = code_column(frame, key)
+    own, parent_col = _name_columns(frame, key, codes)
+    own_res = _records(resolve_names(frame[own], year=year, suggest=False)) if own else None
+    parents = (
+        [r["adcode"] for r in _records(resolve_names(frame[parent_col], year=year, suggest=False))]
+        if parent_col
+        else None
+    )
+    out, context, province = [], None, None
+    code_values = frame[codes].tolist() if codes else [None] * len(frame)
+    name_values = frame[own].tolist() if own else [None] * len(frame)
+    for i in range(len(frame)):
+        code = _code_text(code_values[i])
+        name = "" if name_values[i] is None or pd.isna(name_values[i]) else str(name_values[i])
+        part_label = bool(_PART.search(normalise(name))) if name else False
+        level, unit, how = "unknown", None, ""
+        if code:
+            code, town = code[:6], code[6:] not in ("", "000000")
+            if town:
+                level, how = "unknown", f"12-digit code {code}…: below county level"
+            elif code in units and not (code in municipal and part_label):
+                level, unit, how = "unit", code, f"code {code}"
+            elif code[2:] == "0000":
+                m = code[:2] + "0100"
+                level, unit, how = ("unit", m, f"code {code} (municipality)") if m in municipal else (
+                    "total", None, f"province code {code}")  # fmt: skip
+            elif code in by_code:
+                level, unit, how = "county", by_code[code], f"code {code} in the county list"
+            elif code[4:] == "00":
+                r = _first(resolve_names([code], year=year, suggest=False))
+                if r["adcode"] and not part_label:
+                    level, unit, how = "unit", r["adcode"], f"code {code}: {r['note']}"
+                elif code[:2] + "0100" in municipal or code[2:4] == "90" or part_label:
+                    level, unit, how = "part", (code[:2] + "0100" if code[:2] + "0100" in municipal else None), (
+                        f"code {code}: subtotal of part")  # fmt: skip
+                else:
+                    how = f"code {code}: {r['note'] or 'not a current prefecture-level unit'}"
+            else:
+                p = code[:2] + "0100" if code[:2] + "0100" in municipal else code[:4] + "00"
+                r = _first(resolve_names([p], year=year, suggest=False)) if p not in units else None
+                unit = p if p in units else r["adcode"]
+                level, how = ("county", f"code {code} → prefecture code {p}") if unit else (
+                    "unknown", f"code {code}: its prefecture {p}: {r['note']}")  # fmt: skip
+        elif own_res is not None and name.strip():
+            r = own_res[i]
+            norm = normalise(name)
+            if r["subtotal"] or part_label:
+                if part_label or str(r["note"]).startswith("subtotal of part"):
+                    level, unit, how = "part", context, f"subtotal of part ({name.strip()})"
+                else:
+                    level, how = "total", str(r["note"])
+            elif r["adcode"] and "市区" in str(r["note"]):
+                level, unit, how = "part", r["adcode"], "urban districts (市区) only"
+            elif r["adcode"]:
+                level, unit, how = "unit", r["adcode"], f"name {name.strip()}"
+            elif norm in by_name:
+                cands = by_name[norm]
+                hint = parents[i] if parents else None
+                pick = [c for c in cands if c == hint] or [c for c in cands if c == context]
+                pick = pick or [c for c in cands if province and c[:2] == province] or (
+                    cands if len(cands) == 1 else [])  # fmt: skip
+                if len(pick) == 1:
+                    level, unit, how = "county", pick[0], f"county name {name.strip()} in the county list"
+                else:
+                    how = f"county name {name.strip()} is in several prefectures ({', '.join(cands)})"
+            elif parents and parents[i]:
+                level, unit, how = (
+                    "county",
+                    parents[i],
+                    f"not in the county list; prefecture from column {parent_col!r}",
+                )
+            elif context and _BELOW_COUNTY.search(norm) and not str(r["note"]).startswith("county-level"):
+                level, unit, how = (
+                    "by_position",
+                    context,
+                    "not in the county list; under the prefecture row above it",
+                )
+            else:
+                how = str(r["note"]) or "not a unit"
+        else:
+            how = "no code and no name"
+        if level == "unit":
+            context, province = unit, unit[:2]
+        elif level == "county":
+            context, province = unit, unit[:2]
+        elif level == "total":
+            context, province = None, code[:2] if code else province
+        out.append({"level": level, "unit": unit, "how": how})
+    levels = pd.DataFrame(out, index=frame.index)
+    pending = levels["level"] == "by_position"
+    if pending.any():  # trusted only in a table whose other rows show the yearbook hierarchy
+        firm = levels[~pending]
+        levels.loc[pending, "level"] = "county" if is_hierarchical(firm) else "unknown"
+        if not is_hierarchical(firm):
+            levels.loc[pending, ["unit", "how"]] = [None, "no such unit"]
+    levels.attrs["id_columns"] = [codes, own, parent_col]
+    return levels
+
+
+def is_hierarchical(levels: pd.DataFrame) -> bool:
+    """True when the table holds county rows beside rows of their prefectures or provinces."""
+    return bool((levels["level"] == "county").any()) and bool(
+        levels["level"].isin(["unit", "total", "part"]).any()
+    )
+
+
+def combine(frame: pd.DataFrame, key: str, levels: pd.DataFrame, *, level: str, agg, rows_named) -> RollUp:
+    """One row per unit from a table with totals and parts (see the module docstring).
+
+    ``level='prefecture'``: each unit's own row; county rows are reported as
+    parts.  ``level='county'``: the county rows of each unit combined by
+    ``agg`` (default ``'sum'``); intensive columns (rates, shares, ratios,
+    per-capita values, by their header) are not summed but taken from the
+    unit's own row, missing where it has none; units without county rows
+    keep their own row.  ``rows_named``: row labels for messages.
+    """
+    drop = {key, *[c for c in levels.attrs.get("id_columns", ()) if c]}
+    values = [c for c in frame.columns if c not in drop]
+    lv, unit = levels["level"], levels["unit"]
+    outcome = pd.Series("unmatched", index=frame.index, dtype=object)
+    outcome[lv == "total"] = "total"
+    notes: list[str] = []
+    unit_rows = frame.index[lv == "unit"]
+    twins = levels.loc[unit_rows].groupby("unit").groups
+    own: dict[str, object] = {}
+    for code, idx in twins.items():
+        if len(idx) > 1:
+            numeric = [c for c in values if pd.api.types.is_numeric_dtype(frame[c])]
+            block = frame.loc[idx, numeric]
+            if not block.apply(lambda s: s.nunique(dropna=False) <= 1).all():
+                listing = ", ".join(f"row {rows_named[i]}" for i in idx)
+                raise ValueError(
+                    f"unit {code} has {len(idx)} total rows with different values ({listing}): which one is "
+                    "the unit's total? Drop the others and join again"
+                )
+            notes.append(f"unit {code}: {len(idx)} identical total rows; the first is used")
+        own[code] = idx[0]
+        outcome[idx] = "total"
+    counties_of = levels[lv == "county"].groupby("unit").groups
+    if level == "prefecture":
+        keep = list(own.values())
+        outcome[keep] = "joined"
+        outcome[lv.isin(["county", "part"])] = "part"
+        only = sorted(set(counties_of) - set(own))
+        if only:
+            shown = ", ".join(f"{u} (rows {[rows_named[i] for i in counties_of[u][:3]]}…)" for u in only[:10])
+            raise ValueError(
+                f"{len(only)} unit(s) have county rows but no row of their own: {shown}; pass level='county' "
+                "to roll their county rows up (agg='sum' for counts), or drop those rows"
+            )
+        data = frame.loc[keep, values].assign(adcode=unit[keep].to_numpy())
+        return RollUp(level, data.reset_index(drop=True), _rows(levels, outcome), _empty_check(), notes)
+    agg = agg or "sum"
+    spec = agg if isinstance(agg, dict) else {
+        c: agg for c in values if pd.api.types.is_numeric_dtype(frame[c]) and not _INTENSIVE.search(str(c))
+    }  # fmt: skip
+    kept_from_total = [c for c in values if c not in spec]
+    if kept_from_total and not isinstance(agg, dict):
+        notes.append(
+            f"not summed (rates, shares or text; taken from each unit's own row, missing where it has none): "
+            f"{kept_from_total[:12]}{' …' if len(kept_from_total) > 12 else ''}"
+        )
+    is_part = (lv == "county").to_numpy()
+    groups = unit[is_part].to_numpy()
+    block = frame.loc[is_part, list(spec)]
+    rolled = block.groupby(groups, sort=False).agg(spec) if spec else pd.DataFrame(index=pd.unique(groups))
+    sums = [c for c, f in spec.items() if f == "sum"]
+    if sums:  # a sum over parts with a missing part is not the unit's value
+        holes = block[sums].isna().groupby(groups, sort=False).any()
+        rolled[sums] = rolled[sums].astype(float).mask(holes.reindex(rolled.index))
+    totals = pd.Series(own)
+    has_total = rolled.index.intersection(totals.index)
+    outcome[is_part] = "rolled_up"
+    outcome[totals[has_total].to_numpy()] = "checked"
+    extra = [c for c in values if c not in spec]
+    if extra:
+        own_values = frame.loc[totals.reindex(rolled.index).dropna().to_numpy(), extra]
+        own_values.index = totals.reindex(rolled.index).dropna().index
+        rolled = rolled.join(own_values.reindex(rolled.index))
+    alone = totals.index.difference(rolled.index)
+    outcome[totals[alone].to_numpy()] = "joined"
+    single = frame.loc[totals[alone].to_numpy(), values]
+    single.index = alone
+    data = pd.concat([rolled, single])[values].rename_axis("adcode").reset_index()
+    checks = []
+    if sums and len(has_total):
+        a = rolled.loc[has_total, sums].astype(float)
+        b = frame.loc[totals[has_total].to_numpy(), sums].astype(float)
+        b.index = has_total
+        diff = ((a - b).abs() / b.abs().where(b != 0) * 100).fillna(0.0)
+        checks = pd.DataFrame({
+            "adcode": has_total,
+            "parts": pd.Series(groups).value_counts().reindex(has_total).to_numpy(),
+            "total_row": [rows_named[i] for i in totals[has_total]],
+            "diff_pct": diff.max(axis=1).to_numpy(),
+            "column": diff.idxmax(axis=1).to_numpy(),
+        })  # fmt: skip
+    outcome[(lv == "part") & (outcome == "unmatched")] = "part"
+    for c in values:
+        if c in spec and pd.api.types.is_integer_dtype(frame[c]) and (data[c].dropna() % 1 == 0).all():
+            data[c] = data[c].astype("Int64")
+    check = checks if len(checks) else _empty_check()
+    bad = check[check["diff_pct"] > TOLERANCE_PCT]
+    if len(bad):
+        shown = ", ".join(
+            f"{r.adcode} ({r.diff_pct:.1f} % in {r.column!r}, row {r.total_row})"
+            for r in bad.head(10).itertuples()
+        )
+        notes.append(
+            f"{len(bad)} unit(s) whose county rows differ by more than {TOLERANCE_PCT} % from their own row: "
+            f"{shown}; see report.rollup"
+        )
+    return RollUp(level, data, _rows(levels, outcome), check, notes)
+
+
+def _rows(levels: pd.DataFrame, outcome: pd.Series) -> pd.DataFrame:
+    return levels.assign(outcome=outcome.to_numpy())
+
+
+def _empty_check() -> pd.DataFrame:
+    return pd.DataFrame(columns=["adcode", "parts", "total_row", "diff_pct", "column"])
