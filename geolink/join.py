@@ -125,10 +125,18 @@ def detect_key(table: pd.DataFrame) -> str:
 def _roll_up(frame, key, res, *, level, agg, year, long):
     """Reduce a table with totals and parts to one row per unit (None: the table holds one level)."""
     levels = classify(frame, key, year=year)
-    if not is_hierarchical(levels) and level != "county":
+    units = levels[levels["level"] == "unit"]
+    province_code = units["how"].str.endswith("(municipality)")  # 110000 beside 110100: one unit twice
+    twins = units["unit"].isin(units.loc[province_code, "unit"]) & units["unit"].duplicated(keep=False)
+    if not is_hierarchical(levels) and level != "county" and not twins.any():
         return None
-    if not (levels["level"] == "county").any():
-        raise ValueError(f"level='county': no row of the table is a county-level unit (column {key!r})")
+    if level == "county" and not (levels["level"] == "county").any():
+        unknown = levels[levels["level"] == "unknown"].head(5)
+        why = "; ".join(f"row {res['line'][i]}: {h}" for i, h in zip(unknown.index, unknown["how"], strict=True))
+        raise ValueError(
+            f"level='county': no row of the table is a county-level unit (column {key!r})"
+            + (f"; not recognised: {why}" if why else "")
+        )
     if long:
         raise ValueError(
             "a long table with county rows beside prefecture or province rows: select one level first"

@@ -135,7 +135,9 @@ def _name_columns(frame: pd.DataFrame, key: str, codes: str | None) -> tuple[str
     ]  # fmt: skip
     if not texts:
         return None, None
-    own = max(texts, key=lambda c: (frame[c].nunique(), c == key))
+    _, by_name = _county_lookup()
+    in_list = {c: frame[c].dropna().astype(str).map(normalise).isin(by_name).sum() for c in texts}
+    own = max(texts, key=lambda c: (in_list[c], c == key, frame[c].nunique()))
     parent, best = None, 0.5
     for c in texts:
         if c == own:
@@ -258,7 +260,7 @@ def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.Da
         elif level == "total":
             context, province = None, code[:2] if code else province
         out.append({"level": level, "unit": unit, "how": how})
-    levels = pd.DataFrame(out, index=frame.index)
+    levels = pd.DataFrame(out, index=frame.index, dtype=object)
     pending = levels["level"] == "by_position"
     if pending.any():  # trusted only in a table whose other rows show the yearbook hierarchy
         firm = levels[~pending]

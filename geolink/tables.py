@@ -374,9 +374,12 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        if enc == "gb18030":
+        if enc == "gb18030":  # Latin-1 bytes often decode as rare GBK characters that swallow a letter
             odd = [ch for ch in text if ord(ch) > 127 and not _plausible_cjk(ch)]
-            if len(odd) > 0.05 * sum(ord(ch) > 127 for ch in text):
+            wedged = re.search(r"[A-Za-z][^\x00-\x7f][A-Za-z]", text) and any(
+                not _plausible_cjk(m[1]) for m in re.finditer(r"[A-Za-z]([^\x00-\x7f])[A-Za-z]", text)
+            )
+            if odd and (len(odd) > 0.3 * sum(ord(ch) > 127 for ch in text) or wedged):
                 examples = "".join(dict.fromkeys(odd))[:8]
                 raise ValueError(
                     f"{path}: the bytes are not UTF-8 and read as GB18030 give implausible characters "
@@ -395,7 +398,17 @@ def _plausible_cjk(ch: str) -> bool:
         ch.encode("gb2312")
         return True
     except UnicodeEncodeError:
-        return "\u4e00" <= ch <= "\u9fff" and unicodedata.category(ch) == "Lo" and ord(ch) < 0x9FA6
+        return False
+
+
+def _open_quote(lines: list[str]) -> int:
+    """The line (from 1) where the quote that is never closed opens."""
+    opened, inside = 0, False
+    for n, line in enumerate(lines, start=1):
+        for _ in range(line.count('"') % 2):
+            inside = not inside
+            opened = n if inside else opened
+    return opened
 
 
 def _sniff(lines: list[str]) -> str:
@@ -427,6 +440,8 @@ def _csv_grid(path: Path, encoding: str | None) -> tuple[list[list], list[int], 
     if "\x00" in text:
         raise ValueError(f"{path}: contains NUL bytes (a binary file?), not a CSV table")
     lines = text.splitlines()
+    if text.count('"') % 2:
+        raise ValueError(f'{path}: line {_open_quote(lines)}: a quote (") is never closed; fix the quoting')
     delim = _sniff(lines[:50])
     grid, numbers = [], []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=False)
@@ -528,7 +543,12 @@ def _layout(grid: list[list], numbers: list[int], report: ReadReport, kind: str)
         filled = [str(v).strip() for v in r if not _blank(v)]
         if any(_UNIT_ROW.match(f) for f in filled):
             report.unit_rows.append((n, " ".join(filled)))
-        elif len(filled) == 1 and width > 1 and i + 1 < len(rows):
+        elif (
+            len(filled) == 1
+            and width > 1
+            and i + 1 < len(rows)
+            and (not _blank(r[0]) or _headerish(rows[i + 1][1]))
+        ):
             report.title_rows.append((n, filled[0]))
         else:
             break
@@ -635,9 +655,9 @@ def _flatten(header: list[list], width: int) -> list[str]:
     """Multi-row headers → one name per column, parts joined by '_' (merged cells filled rightwards)."""
     levels = [[_clean_header(h[j]) if j < len(h) else "" for j in range(width)] for h in header]
     for r in range(len(levels) - 1):
-        row, below = levels[r], levels[r + 1]
+        row, deeper = levels[r], levels[r + 1 :]
         for j in range(1, width):
-            if not row[j] and row[j - 1] and below[j] and below[j - 1]:
+            if not row[j] and row[j - 1] and any(lv[j] for lv in deeper) and any(lv[j - 1] for lv in deeper):
                 row[j] = row[j - 1]
     names = []
     for j in range(width):
