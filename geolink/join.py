@@ -24,6 +24,13 @@ AGGREGATIONS = ("sum", "mean", "first", "last", "max", "min")
 _KEY_HINT = re.compile(r"(代码|code|adcode|城市|地区|地市|city|name|名称|市)", re.I)
 
 
+def _place(read: ReadReport | None, r) -> str:
+    """Where a row is, as the user sees it: 'line 5' (CSV), 'row 5' (Excel), 'data row 3' (DataFrame)."""
+    if read is None or read.source == "DataFrame":
+        return f"data row {r.row}"
+    return f"{'line' if read.delimiter else 'row'} {r.line}"
+
+
 def _show(value) -> str:
     """An input value as the user wrote it: '东筦', 110101, (empty)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -84,7 +91,7 @@ class JoinReport:
         text = f"join on {self.key!r} ({self.source}): {len(self.rows)} rows: " + ", ".join(parts)
         text += f"; {len(self.without_data)} units without data"
         for r in self.unmatched.head(10).itertuples():
-            text += f"\n  data row {r.row} {_show(r.input)}: {r.status}: {r.note}"
+            text += f"\n  {_place(self.read_report, r)} {_show(r.input)}: {r.status}: {r.note}"
         if len(self.unmatched) > 10:
             text += f"\n  … and {len(self.unmatched) - 10} more (report.unmatched)"
         return text
@@ -149,13 +156,30 @@ def _roll_up(frame, key, res, *, level, agg, year, long):
     return roll
 
 
+def _lines(read: ReadReport | None, index: pd.Index) -> list:
+    """The row numbers as the user sees them (file line / Excel row) of a table's rows, by index label."""
+    if read is None or not read.rows:
+        return list(range(len(index)))
+    if read.source == "DataFrame":
+        return list(index)
+    n = len(read.rows)
+    if all(isinstance(i, (int, np.integer)) and 0 <= i < n for i in index):
+        return [read.rows[i] for i in index]
+    return list(range(len(index)))
+
+
+def _label(value) -> str:
+    """A year label as text: 2019 (not 2019.0)."""
+    return str(int(value)) if isinstance(value, (float, np.floating)) and float(value).is_integer() else str(value)
+
+
 def _long_to_wide(
     table: pd.DataFrame, key: str, indicator: str, value: str, year: str | None
 ) -> pd.DataFrame:
     columns = [indicator] if year is None else [indicator, year]
     wide = table.pivot(index=key, columns=columns, values=value)
     if year is not None:
-        wide.columns = [f"{i}_{y}" for i, y in wide.columns]
+        wide.columns = [f"{i}_{_label(y)}" for i, y in wide.columns]
     return wide.reset_index()
 
 
@@ -210,10 +234,27 @@ def join(
     if how not in ("left", "inner"):
         raise ValueError(f"how must be 'left' or 'inner', got {how!r}")
     source = str(table) if not isinstance(table, pd.DataFrame) else "DataFrame"
-    frame = read_table(table, sheet=sheet).reset_index(drop=True)
+    frame = read_table(table, sheet=sheet)
+    read = frame.attrs.get("read_report")
+    lines = _lines(read, frame.index)
+    frame = frame.reset_index(drop=True)
     key = on or detect_key(frame)
     if key not in frame.columns:
         raise KeyError(f"column {key!r} not in table; columns: {list(frame.columns)}")
+    if "adcode" in frame.columns and key != "adcode":
+        frame = frame.rename(columns={"adcode": "adcode_table"})
+        renamed_adcode = [f"the table's own 'adcode' column (not the join key {key!r}) is kept as 'adcode_table'"]
+    else:
+        renamed_adcode = []
+    if long:
+        for col in filter(None, (long.get("indicator"), long.get("year"))):
+            missing = frame[col].isna().to_numpy()
+            if missing.any():
+                where = [lines[i] for i in np.flatnonzero(missing)[:10]]
+                raise ValueError(
+                    f"long table: {int(missing.sum())} row(s) have no {col!r} label (rows {where}); "
+                    "fill or drop them"
+                )
     res = resolve_names(frame[key], year=year)
     res.insert(0, "row", frame.index)
     outcome = np.select(
@@ -222,12 +263,11 @@ def join(
         default="joined",
     )
     res["outcome"] = outcome
-    read = frame.attrs.get("read_report")
-    res.insert(1, "line", read.rows if read is not None and len(read.rows) == len(res) else res["row"])
+    res.insert(1, "line", lines)
     roll = _roll_up(frame, key, res, level=level, agg=agg, year=year, long=long)
     bad = res[res["outcome"].isin(["unmatched", "ambiguous"])]
     if strict and len(bad):
-        listing = "; ".join(f"data row {r.row} {_show(r.input)}: {r.note}" for r in bad.head(10).itertuples())
+        listing = "; ".join(f"{_place(read, r)} {_show(r.input)}: {r.note}" for r in bad.head(10).itertuples())
         raise ValueError(f"{len(bad)} row(s) not joined (strict=True): {listing}")
     keep = res["outcome"].eq("joined").to_numpy()
     data = frame.loc[keep].drop(columns=[key]).assign(adcode=res.loc[keep, "adcode"].to_numpy())
@@ -241,7 +281,7 @@ def join(
         rows = res.loc[keep].loc[dup]
         if agg is None:
             listing = "; ".join(
-                f"{code} {grp['name'].iloc[0]}: rows {grp['row'].tolist()} ({', '.join(map(str, grp['input']))})"
+                f"{code} {grp['name'].iloc[0]}: rows {grp['line'].tolist()} ({', '.join(map(str, grp['input']))})"
                 for code, grp in list(rows.groupby("adcode"))[:10]
             )
             raise ValueError(
@@ -281,6 +321,7 @@ def join(
         without_data=without,
         layout=layout,
         notes=([f"table columns renamed to avoid clashes: {overlap}"] if overlap else [])
+        + renamed_adcode
         + (read.notes if read is not None else [])
         + (roll.notes if roll is not None else []),
         read_report=read,
@@ -290,6 +331,12 @@ def join(
     merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=units.crs)
     merged.attrs["join_report"] = report
     not_joined = len(report.unmatched)
+    if roll is not None and len(roll.mismatches):
+        warnings.warn(
+            f"{len(roll.mismatches)} unit(s) whose county rows differ by more than 0.5 % from their own row; "
+            "see .attrs['join_report'].rollup",
+            stacklevel=2,
+        )
     if not_joined:
         warnings.warn(
             f"{not_joined} of {len(res)} rows not joined (unmatched or ambiguous); "

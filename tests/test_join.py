@@ -46,8 +46,8 @@ def test_gbk_csv_with_subtotals_and_unmatched(tmp_path):
     assert "东莞" in report.unmatched["note"].iloc[0]
     assert gdf.loc["440300", "GDP（亿元）"] == 32387 and pd.isna(gdf.loc["441900", "GDP（亿元）"])
     assert "441900" in set(report.without_data["adcode"])  # reported, not silently empty
-    assert "data row 3 '东筦'" in str(report)
-    with pytest.raises(ValueError, match=r"1 row\(s\) not joined \(strict=True\): data row 3 '东筦'"):
+    assert "line 5 '东筦'" in str(report)  # the file's line, as the user sees it
+    with pytest.raises(ValueError, match=r"1 row\(s\) not joined \(strict=True\): line 5 '东筦'"):
         geolink.join(path, strict=True)
 
 
