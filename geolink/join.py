@@ -149,6 +149,16 @@ def _roll_up(frame, key, res, *, level, agg, year, long):
             "a long table with county rows beside prefecture or province rows: select one level first"
         )
     mode = level if level != "auto" else ("county" if agg is not None else "prefecture")
+    unknown = levels[levels["level"] == "unknown"]
+    if mode == "county" and len(unknown):
+        shown = "; ".join(
+            f"row {res['line'][i]} {_show(frame[key][i])}: {h}" for i, h in unknown["how"].head(10).items()
+        )
+        raise ValueError(
+            f"cannot roll up: {len(unknown)} row(s) are neither a county of a known prefecture nor a total "
+            f"({shown}); correct their names or codes (a code column or a prefecture column helps), or drop "
+            "them, then join again"
+        )
     roll = combine(frame, key, levels, level=mode, agg=agg, rows_named=res["line"].tolist())
     for col in ("level", "unit", "how"):
         res[col] = levels[col].to_numpy()

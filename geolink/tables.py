@@ -175,6 +175,8 @@ class _Cell:
             self.kinds.append("percent")
         self.text = norm
         self.shape = _number_shape(norm)
+        if self.shape and not np.isfinite(float(re.sub(r"[^\d.eE+-]", "", norm) or "nan")):
+            self.shape = None  # 1e400: not a finite number
 
 
 def _normalise(text: str) -> tuple[str, list[str]]:
@@ -519,6 +521,10 @@ def _clean_header(value) -> str:
     return re.sub(r"\s*[\r\n]+\s*", "", text).strip()
 
 
+def _year(value) -> bool:
+    return bool(re.fullmatch(r"(19|20)\d\d(\.0)?", _Cell(value).text))
+
+
 def _headerish(row: list) -> bool:
     """Every filled cell is a label: no number, no missing marker (or a year such as 2019)."""
     for v in row:
@@ -527,7 +533,7 @@ def _headerish(row: list) -> bool:
         cell = _Cell(v)
         if cell.marker is not None:
             return False
-        if cell.shape is not None and not re.fullmatch(r"(19|20)\d\d(\.0)?", cell.text):
+        if cell.shape is not None and not _year(v):
             return False
     return True
 
@@ -543,12 +549,7 @@ def _layout(grid: list[list], numbers: list[int], report: ReadReport, kind: str)
         filled = [str(v).strip() for v in r if not _blank(v)]
         if any(_UNIT_ROW.match(f) for f in filled):
             report.unit_rows.append((n, " ".join(filled)))
-        elif (
-            len(filled) == 1
-            and width > 1
-            and i + 1 < len(rows)
-            and (not _blank(r[0]) or _headerish(rows[i + 1][1]))
-        ):
+        elif len(filled) == 1 and width > 1 and i + 1 < len(rows) and _headerish(rows[i + 1][1]):
             report.title_rows.append((n, filled[0]))
         else:
             break
@@ -556,6 +557,12 @@ def _layout(grid: list[list], numbers: list[int], report: ReadReport, kind: str)
     if i == len(rows):
         raise ValueError(f"{report.source}: no header row found (only title or unit lines)")
     header = [rows[i]]
+    numbers = [str(v).strip() for v in rows[i][1] if not _blank(v) and _Cell(v).shape and not _year(v)]
+    if numbers:
+        raise ValueError(
+            f"{report.source}: the first row of the table (row {rows[i][0]}) holds numbers ({numbers[:3]}): "
+            "it looks like data, not a header. Add a header row naming the columns"
+        )
     i += 1
     while i < len(rows):  # further header rows: labels under merged cells
         n, r = rows[i]
@@ -604,8 +611,14 @@ def _layout(grid: list[list], numbers: list[int], report: ReadReport, kind: str)
             more = f" and {len(ragged) - 10} more" if len(ragged) > 10 else ""
             raise ValueError(
                 f"{report.source}: {len(ragged)} row(s) have more fields than the header ({hwidth}): "
-                f"{listing}{more}. An unquoted thousands separator (1,234) splits a number: quote such "
-                "numbers or remove the separators"
+                f"{listing}{more}. "
+                + (
+                    f"The header row {header[0][0]} has one cell ({title[0]!r}): a title above a table "
+                    "without a header row? Add a header row naming the columns"
+                    if len(title := [str(v).strip() for v in header[0][1] if not _blank(v)]) == 1
+                    else "An unquoted thousands separator (1,234) splits a number: quote such numbers or "
+                    "remove the separators"
+                )
             )
         short = [n for n, r in data if len(r) < hwidth]
         if short:
@@ -680,6 +693,12 @@ def _summarise(report: ReadReport) -> None:
             more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
             report.notes.append(
                 f"column {name!r}: {len(rows)} cell(s) missing {col.missing} at rows {rows[:10]}{more}"
+            )
+        pct = col.converted.get("percent", 0)
+        if col.kind in ("number", "integer") and 0 < pct < col.numeric_cells:
+            report.notes.append(
+                f"column {name!r}: {pct} cell(s) written with % and {col.numeric_cells - pct} without; all are "
+                "read as written (12% → 12): check that they are in the same unit"
             )
         if col.kind == "text" and col.numeric_cells:
             shown = ", ".join(f"{t!r} (row {n})" for n, t in col.non_numeric)

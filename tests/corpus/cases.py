@@ -239,6 +239,17 @@ def _layout_cases():
          "missing_rows": {"GDP": [4]}},
         {"id": "cr_only_line_endings", "raw": "地区,GDP\r广州,1\r深圳,—\r".encode(), "call": "read",
          "missing_rows": {"GDP": [3]}},
+        {"id": "no_header_row", "csv": "广州,100\n深圳,200\n", "call": "read",
+         "raises": (ValueError, r"first row of the table \(row 1\) holds numbers \(\['100'\]\).*Add a header row")},
+        {"id": "no_header_after_title", "csv": "表1 各市GDP\n广州,100,3\n深圳,200,4\n", "call": "read",
+         "raises": (ValueError, r"line 2 \(3 fields\).*header row 1 has one cell \('表1 各市GDP'\): a title above")},
+        {"id": "single_label_then_data", "csv": "地区,,\n广州,1,2\n", "call": "read",
+         "columns": ["地区", "column_2", "column_3"], "values": {"地区": ["广州"]}},
+        {"id": "infinite_number_text", "csv": "地区,GDP\n广州,1e400\n深圳,1\n", "call": "read",
+         "kind": {"GDP": "text"}, "text": {"GDP": [2]}},
+        {"id": "inf_word_text", "csv": "地区,GDP\n广州,inf\n深圳,1\n", "call": "read", "kind": {"GDP": "text"}},
+        {"id": "mixed_percent_noted", "csv": "地区,比重\n广州,12%\n深圳,0.3\n", "call": "read",
+         "values": {"比重": [12.0, 0.3]}, "note": r"1 cell\(s\) written with % and 1 without"},
     ]  # fmt: skip
 
 
@@ -387,6 +398,14 @@ def _join_cases():
         {"id": "join_county_name_ambiguous", "csv": "区县,人口\n朝阳区,5\n", "call": "join",
          "kwargs": {"on": "区县", "level": "county"},
          "raises": (ValueError, r"no row of the table is a county-level unit.*row 2: county name 朝阳区 is in several")},
+        {"id": "join_rollup_refuses_unknown_rows", "csv": "区划代码,区县,人口\n440100,广州市,100\n440103,荔湾区,40\n"
+                                                         ",乱码,60\n",
+         "call": "join", "kwargs": {"on": "区划代码", "agg": "sum"},
+         "raises": (ValueError, r"cannot roll up: 1 row\(s\) .*row 4 .*no such unit")},
+        {"id": "join_prefecture_rows_with_unknown_reported", "csv": "区划代码,区县,人口\n440100,广州市,100\n"
+                                                                   "440103,荔湾区,40\n,乱码,60\n",
+         "call": "join", "kwargs": {"on": "区划代码"}, "unit_values": {("440100", "人口"): 100},
+         "outcomes": ["joined", "part", "unmatched"]},
         {"id": "join_own_adcode_column_kept", "csv": "city,adcode,v\n广州,999,1\n", "call": "join",
          "kwargs": {"on": "city"}, "unit_values": {("440100", "adcode_table"): 999},
          "join_note": r"own 'adcode' column .* kept as 'adcode_table'"},
