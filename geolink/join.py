@@ -20,6 +20,17 @@ from geolink.names import resolve_names
 from geolink.rollup import LEVELS, classify, combine, is_hierarchical
 from geolink.tables import ReadReport, read_table
 
+OUTCOMES = (
+    "joined",
+    "aggregated",
+    "rolled_up",
+    "checked",
+    "part",
+    "total",
+    "subtotal",
+    "unmatched",
+    "ambiguous",
+)
 AGGREGATIONS = ("sum", "mean", "first", "last", "max", "min")
 _KEY_HINT = re.compile(r"(代码|code|adcode|城市|地区|地市|city|name|名称|市)", re.I)
 
@@ -47,8 +58,16 @@ class JoinReport:
     / unmatched), ``note`` and ``outcome`` (``row`` counts data rows from 0,
     after the header) — ``joined``, ``aggregated``
     (a duplicate combined by ``agg``), ``subtotal``, ``unmatched`` or
-    ``ambiguous``.  ``without_data``: units of the boundary layer that no row
-    matched.
+    ``ambiguous``; in a table with totals beside their parts also
+    ``rolled_up`` (a county row summed into its prefecture), ``checked`` (a
+    prefecture's own row compared with that sum), ``part`` (a county or
+    part-subtotal row not used because its prefecture's own row was) and
+    ``total`` (a province or the nation), with each row's ``level``, ``unit``
+    and ``how``.  ``line``: the row as the user sees it (file line, Excel
+    row).  ``without_data``: units of the boundary layer that no row matched.
+    ``read_report``: how the file was read (:class:`geolink.tables.ReadReport`);
+    ``level`` and ``rollup``: the level used and, for a roll-up, per unit the
+    county rows summed and the difference from its own row (``diff_pct``).
     """
 
     key: str
@@ -83,11 +102,7 @@ class JoinReport:
 
     def summary(self) -> str:
         counts = self.rows["outcome"].value_counts()
-        parts = [
-            f"{counts.get(k, 0)} {k}"
-            for k in ("joined", "aggregated", "rolled_up", "checked", "part", "total", "subtotal", "unmatched", "ambiguous")
-            if k in counts or k in ("joined", "unmatched")
-        ]
+        parts = [f"{counts.get(k, 0)} {k}" for k in OUTCOMES if k in counts or k in ("joined", "unmatched")]
         text = f"join on {self.key!r} ({self.source}): {len(self.rows)} rows: " + ", ".join(parts)
         text += f"; {len(self.without_data)} units without data"
         for r in self.unmatched.head(10).itertuples():
@@ -135,11 +150,17 @@ def _roll_up(frame, key, res, *, level, agg, year, long):
     units = levels[levels["level"] == "unit"]
     province_code = units["how"].str.endswith("(municipality)")  # 110000 beside 110100: one unit twice
     twins = units["unit"].isin(units.loc[province_code, "unit"]) & units["unit"].duplicated(keep=False)
-    if not is_hierarchical(levels) and level != "county" and not twins.any():
+    part = (levels["level"] == "part").to_numpy()  # 广州市区 beside 广州市; 500100 市辖区 read as 重庆市
+    parts = levels.loc[part, "unit"].isin(units["unit"]).to_numpy() | (
+        res["outcome"].to_numpy()[part] == "joined"
+    )
+    if not is_hierarchical(levels) and level != "county" and not twins.any() and not parts.any():
         return None
     if level == "county" and not (levels["level"] == "county").any():
         unknown = levels[levels["level"] == "unknown"].head(5)
-        why = "; ".join(f"row {res['line'][i]}: {h}" for i, h in zip(unknown.index, unknown["how"], strict=True))
+        why = "; ".join(
+            f"row {res['line'][i]}: {h}" for i, h in zip(unknown.index, unknown["how"], strict=True)
+        )
         raise ValueError(
             f"level='county': no row of the table is a county-level unit (column {key!r})"
             + (f"; not recognised: {why}" if why else "")
@@ -180,7 +201,11 @@ def _lines(read: ReadReport | None, index: pd.Index) -> list:
 
 def _label(value) -> str:
     """A year label as text: 2019 (not 2019.0)."""
-    return str(int(value)) if isinstance(value, (float, np.floating)) and float(value).is_integer() else str(value)
+    return (
+        str(int(value))
+        if isinstance(value, (float, np.floating)) and float(value).is_integer()
+        else str(value)
+    )
 
 
 def _long_to_wide(
@@ -253,7 +278,9 @@ def join(
         raise KeyError(f"column {key!r} not in table; columns: {list(frame.columns)}")
     if "adcode" in frame.columns and key != "adcode":
         frame = frame.rename(columns={"adcode": "adcode_table"})
-        renamed_adcode = [f"the table's own 'adcode' column (not the join key {key!r}) is kept as 'adcode_table'"]
+        renamed_adcode = [
+            f"the table's own 'adcode' column (not the join key {key!r}) is kept as 'adcode_table'"
+        ]
     else:
         renamed_adcode = []
     if long:
@@ -277,7 +304,9 @@ def join(
     roll = _roll_up(frame, key, res, level=level, agg=agg, year=year, long=long)
     bad = res[res["outcome"].isin(["unmatched", "ambiguous"])]
     if strict and len(bad):
-        listing = "; ".join(f"{_place(read, r)} {_show(r.input)}: {r.note}" for r in bad.head(10).itertuples())
+        listing = "; ".join(
+            f"{_place(read, r)} {_show(r.input)}: {r.note}" for r in bad.head(10).itertuples()
+        )
         raise ValueError(f"{len(bad)} row(s) not joined (strict=True): {listing}")
     keep = res["outcome"].eq("joined").to_numpy()
     data = frame.loc[keep].drop(columns=[key]).assign(adcode=res.loc[keep, "adcode"].to_numpy())

@@ -183,10 +183,13 @@ def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.Da
     out, context, province = [], None, None
     code_values = frame[codes].tolist() if codes else [None] * len(frame)
     name_values = frame[own].tolist() if own else [None] * len(frame)
+    other_names = frame[parent_col].tolist() if parent_col else [None] * len(frame)
     for i in range(len(frame)):
         code = _code_text(code_values[i])
         name = "" if name_values[i] is None or pd.isna(name_values[i]) else str(name_values[i])
         part_label = bool(_PART.search(normalise(name))) if name else False
+        if code and code[:2] + "0100" in municipal and isinstance(other_names[i], str):
+            part_label = part_label or bool(_PART.search(normalise(other_names[i])))  # 500100 市辖区
         level, unit, how = "unknown", None, ""
         if code:
             code, town = code[:6], code[6:] not in ("", "000000")
@@ -261,6 +264,7 @@ def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.Da
             context, province = None, code[:2] if code else province
         out.append({"level": level, "unit": unit, "how": how})
     levels = pd.DataFrame(out, index=frame.index, dtype=object)
+    _whole_districts(levels, [_code_text(c) for c in code_values], municipal)
     pending = levels["level"] == "by_position"
     if pending.any():  # trusted only in a table whose other rows show the yearbook hierarchy
         firm = levels[~pending]
@@ -269,6 +273,20 @@ def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.Da
             levels.loc[pending, ["unit", "how"]] = [None, "no such unit"]
     levels.attrs["id_columns"] = [codes, own, parent_col]
     return levels
+
+
+def _whole_districts(levels: pd.DataFrame, codes: list, municipal: frozenset) -> None:
+    """A municipality's 市辖区 row (xx0100) is the whole municipality when the table has no row of
+    its own and no 县 (xx02..) rows for it (Beijing, Tianjin, Shanghai in 2020)."""
+    prefixes = {c[:4] for c in codes if c}
+    for m in municipal:
+        rows = [i for i, c in zip(levels.index, codes, strict=True) if c == m]
+        own = (levels["unit"] == m) & (levels["level"] == "unit")
+        if rows and not own.any() and m[:2] + "02" not in prefixes and levels.loc[rows[0], "level"] == "part":
+            levels.loc[rows[0], ["level", "how"]] = [
+                "unit",
+                f"code {m}: 市辖区 of a municipality without 县 rows",
+            ]
 
 
 def is_hierarchical(levels: pd.DataFrame) -> bool:

@@ -685,10 +685,21 @@ def _summarise(report: ReadReport) -> None:
         if rows:
             shown = "; ".join(f"row {n}: {t[:60]}" for n, t in rows[:5])
             report.notes.append(f"{len(rows)} {kind} row(s) removed from the data ({shown})")
+    blanks = {
+        n: c.missing["blank"]
+        for n, c in report.columns.items()
+        if c.missing.get("blank") and c.kind != "empty"
+    }
+    if blanks:
+        shown = ", ".join(f"{n!r} ({k})" for n, k in list(blanks.items())[:8])
+        report.notes.append(
+            f"blank cells read as missing in {len(blanks)} column(s): {shown}{' …' if len(blanks) > 8 else ''} "
+            "(their rows: read_report.columns[column].missing_rows)"
+        )
     for name, col in report.columns.items():
         if col.converted:
             report.notes.append(f"column {name!r}: converted {col.converted}")
-        if col.missing and col.kind != "empty":
+        if set(col.missing) - {"blank"} and col.kind != "empty":
             rows = col.missing_rows
             more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
             report.notes.append(

@@ -138,8 +138,11 @@ def test_census_county_sheet_2020_by_code():
     prefecture_rows = table[codes.str.endswith("00") & ~codes.str.endswith("0000")]
     gdf = _quiet_join(prefecture_rows, on="区划代码")
     report = gdf.attrs["join_report"]
-    assert report.rows["outcome"].value_counts().to_dict() == {"joined": 337, "subtotal": 1}
-    assert report.subtotals["input"].tolist() == ["500200"]  # Chongqing's 县 (counties) subtotal
+    # Chongqing's 市辖区 (500100) and 县 (500200) rows are parts of it, its total (500000) was filtered out;
+    # Beijing's, Tianjin's and Shanghai's 市辖区 rows are the whole city (no 县 rows)
+    assert report.rows["outcome"].value_counts().to_dict() == {"joined": 336, "part": 2}
+    assert report.rows.loc[report.rows["outcome"] == "part", "input"].tolist() == ["500100", "500200"]
+    assert "500100" in set(report.without_data["adcode"]) and gdf.loc["110100", "人口数_合计"] == 21_893_095
     assert gdf.loc["441900", "人口数_合计"] == 10_466_625
 
 
