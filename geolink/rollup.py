@@ -253,7 +253,7 @@ def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.Da
                     "not in the county list; under the prefecture row above it",
                 )
             else:
-                how = str(r["note"]) or "not a unit"
+                how = f"{name.strip()}: {r['note'] or 'not a unit'}"
         else:
             how = "no code and no name"
         if level == "unit":

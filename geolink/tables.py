@@ -135,12 +135,13 @@ class ReadReport:
 class _Cell:
     """Classification of one cell: missing marker, number shape, or text."""
 
-    __slots__ = ("kinds", "marker", "shape", "text")
+    __slots__ = ("kinds", "marker", "raw", "shape", "text")
 
     def __init__(self, value):
         self.kinds: list[str] = []
         self.marker = None
         self.shape = None
+        self.raw = "" if value is None else str(value).strip()
         if value is None or (isinstance(value, float) and np.isnan(value)):
             self.marker, self.text = "blank", ""
             return
@@ -164,7 +165,7 @@ class _Cell:
         m = _FOOTNOTE_MARK.match(text)
         if m and _number_shape(_normalise(m.group(1))[0]):
             text = m.group(1)
-            self.kinds.append("footnote")
+            self.kinds.append("footnote letter" if m.group(2).isalpha() else "footnote")
         norm, kinds = _normalise(text)
         self.kinds += kinds
         if norm in MISSING_MARKERS:
@@ -273,6 +274,12 @@ def convert_column(name: str, values, rows) -> tuple[pd.Series, ColumnReport]:
         report.kind = "code"
         out = [None if c.marker else (_native_text(c.text) if c.shape == "native" else c.text) for c in cells]
         return pd.Series(out, dtype=object), report
+    lettered = [c for c in filled if "footnote letter" in c.kinds]
+    if len(lettered) * 2 > len(filled):  # 12a, 13b, … in most cells: ids or units, not footnote marks
+        for c in lettered:
+            c.shape = None
+    for c in filled:
+        c.kinds = ["footnote" if k == "footnote letter" else k for k in c.kinds]
     numeric = [c for c in filled if c.shape is not None]
     report.numeric_cells = len(numeric)
     shapes = {c.shape for c in numeric}
@@ -282,10 +289,10 @@ def convert_column(name: str, values, rows) -> tuple[pd.Series, ColumnReport]:
         conflict = True
     if len(numeric) < len(filled) or conflict:
         report.kind = "text"
-        bad = [(r, c.text) for c, r in zip(cells, rows, strict=True) if c.marker is None and c.shape is None]
+        bad = [(r, c.raw) for c, r in zip(cells, rows, strict=True) if c.marker is None and c.shape is None]
         if conflict:
             bad = [
-                (r, c.text)
+                (r, c.raw)
                 for c, r in zip(cells, rows, strict=True)
                 if c.shape in ("comma_decimal", "thousands", "dot_decimal")
             ]

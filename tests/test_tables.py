@@ -182,3 +182,20 @@ def test_prefecture_column_with_sum_never_doubles(county_2020, census_city):
     ratio = gdf["人口数_合计"].reindex(city.index).astype(float) / city
     assert ratio.max() < 1.35 and gdf.loc["110100", "人口数_合计"] == 21_893_095
     assert gdf.loc["120100", "人口数_合计"] == 13_866_009
+
+
+def test_county_sheet_2010_roll_up_refuses_dissolved_prefectures():
+    path = SHARED / "census" / "census_county_2010_v1.xlsx"
+    if not path.exists():
+        pytest.skip("../shared/data/census is absent")
+    table = read_table(path)
+    report = table.attrs["read_report"]
+    assert report.notes_rows == [(3280, "首发论坛：经济学家bbs.jjxj.org")]  # the website line below the table
+    # 巢湖 (dissolved 2011) and its counties cannot go to one of today's units: named, not guessed
+    with pytest.raises(ValueError, match=r"cannot roll up: 14 row\(s\).*row 1147 '341400'.*巢湖"):
+        geolink.join(table, on="区划代码", level="county", year=2010)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        own = geolink.join(table, on="区划代码", year=2010)  # each prefecture's own row
+    assert own.attrs["join_report"].level == "prefecture"
+    assert own.loc["441900", "合计"] == 8_220_207 and own.loc["110100", "合计"] == 19_612_368

@@ -248,6 +248,12 @@ def _layout_cases():
         {"id": "infinite_number_text", "csv": "地区,GDP\n广州,1e400\n深圳,1\n", "call": "read",
          "kind": {"GDP": "text"}, "text": {"GDP": [2]}},
         {"id": "inf_word_text", "csv": "地区,GDP\n广州,inf\n深圳,1\n", "call": "read", "kind": {"GDP": "text"}},
+        {"id": "letter_suffix_ids_stay_text", "csv": "地区,编号\n广州,12a\n深圳,13b\n珠海,14c\n", "call": "read",
+         "kind": {"编号": "text"}, "values": {"编号": ["12a", "13b", "14c"]}},
+        {"id": "letter_footnote_minority", "csv": "地区,GDP\n广州,12a\n深圳,13\n珠海,14\n", "call": "read",
+         "values": {"GDP": [12, 13, 14]}, "converted": {"GDP": {"footnote": 1}}},
+        {"id": "unit_suffix_not_footnote", "csv": "地区,面积\n广州,12km\n深圳,13\n", "call": "read",
+         "kind": {"面积": "text"}, "text": {"面积": [2]}},
         {"id": "mixed_percent_noted", "csv": "地区,比重\n广州,12%\n深圳,0.3\n", "call": "read",
          "values": {"比重": [12.0, 0.3]}, "note": r"1 cell\(s\) written with % and 1 without"},
     ]  # fmt: skip
@@ -417,6 +423,10 @@ def _join_cases():
                                                        "440100,广州市,5\n",
          "call": "join", "kwargs": {"on": "区划代码", "agg": "sum"}, "unit_values": {("500100", "人口"): NAN},
          "outcomes": ["part", "part", "joined"]},
+        {"id": "join_rollup_refusal_names_row", "csv": "区划代码,区县,人口\n440100,广州市,100\n440103,荔湾区,40\n"
+                                                      ",加格达奇,60\n",
+         "call": "join", "kwargs": {"on": "区划代码", "level": "county"},
+         "raises": (ValueError, r"row 4 \(empty\): 加格达奇: no such unit")},
         {"id": "join_own_adcode_column_kept", "csv": "city,adcode,v\n广州,999,1\n", "call": "join",
          "kwargs": {"on": "city"}, "unit_values": {("440100", "adcode_table"): 999},
          "join_note": r"own 'adcode' column .* kept as 'adcode_table'"},
