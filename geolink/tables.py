@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -326,28 +327,39 @@ def convert_column(name: str, values, rows) -> tuple[pd.Series, ColumnReport]:
 
 
 def _native_column(name: str, values, rows):
-    """Fast path: a column of Excel numbers and empty cells only (None when it holds anything else)."""
+    """Fast path: a column of Excel numbers, empty cells and missing markers (None when it holds more)."""
     values = list(values)
-    if not values or not all(v is None or (type(v) in (int, float) and np.isfinite(v)) for v in values):
+    markers: list = []
+    floats = np.empty(len(values))
+    for k, v in enumerate(values):
+        t = type(v)
+        if (t is int or t is float) and math.isfinite(v):
+            floats[k] = v
+            markers.append(None)
+            continue
+        if v is None or (t is str and (v.strip() in MISSING_MARKERS or not v.strip())):
+            floats[k] = np.nan
+            markers.append("blank" if v is None or not v.strip() else v.strip())
+            continue
         return None
-    floats = np.array([np.nan if v is None else v for v in values], dtype=float)
     missing = np.isnan(floats)
-    if missing.all():
+    if not values or missing.all():
         return None
     finite = floats[~missing]
     whole = bool((finite % 1 == 0).all() and (np.abs(finite) < 2**53).all())
     report = ColumnReport(
         name=name, kind="integer" if whole else "number", numeric_cells=int((~missing).sum())
     )
-    if missing.any():
-        report.missing = {"blank": int(missing.sum())}
-        report.missing_rows = [r for r, m in zip(rows, missing, strict=True) if m]
+    for m, r in zip(markers, rows, strict=True):
+        if m is not None:
+            report.missing[m] = report.missing.get(m, 0) + 1
+            report.missing_rows.append(r)
     if whole:
         texts = [str(int(v)) for v in finite]
         if _CODE_HINT.search(name) or all(len(t) in (6, 12) and t[:2] in _PROVINCES for t in texts):
             if _is_code_column(name, [_Cell(t) for t in texts]):
                 report.kind = "code"
-                out = [None if v is None else str(int(v)) for v in values]
+                out = [None if m is not None else str(int(v)) for v, m in zip(floats, markers, strict=True)]
                 return pd.Series(out, dtype=object), report
         return pd.Series(floats).astype("Int64"), report
     return pd.Series(floats), report
