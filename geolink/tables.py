@@ -314,11 +314,11 @@ def convert_column(name: str, values, rows) -> tuple[pd.Series, ColumnReport]:
             counts[k] = counts.get(k, 0) + 1
     report.converted = counts
     floats = np.array([np.nan if c.marker else _to_float(c, comma_style) for c in cells], dtype=float)
-    written_decimal = any(
-        c.shape not in ("native", "plain", "thousands", "ambiguous_comma", "spaced") or "." in c.text
+    decimal_marks = ("comma_decimal", "ambiguous_comma") if comma_style else ()
+    written_decimal = any(  # 12.0, 12,5 or 12% as written: a measured value, kept as float
+        c.shape != "native" and ("." in c.text or c.shape in decimal_marks or "percent" in c.kinds)
         for c in numeric
-        if c.shape != "native" or not float(c.text).is_integer()
-    ) or any("percent" in c.kinds or "." in c.text for c in numeric if c.shape != "native")
+    )
     finite = floats[~np.isnan(floats)]
     whole = not written_decimal and (finite % 1 == 0).all() and (np.abs(finite) < 2**53).all()
     report.kind = "integer" if whole else "number"
@@ -579,7 +579,8 @@ def _layout(grid: list[list], numbers: list[int], report: ReadReport, kind: str)
     numbers = [str(v).strip() for v in rows[i][1] if not _blank(v) and _Cell(v).shape and not _year(v)]
     if numbers:
         raise ValueError(
-            f"{report.source}: the first row of the table (row {rows[i][0]}) holds numbers ({numbers[:3]}): "
+            f"{report.source}: the first row of the table ({'line' if kind == 'csv' else 'row'} {rows[i][0]}) "
+            f"holds numbers ({numbers[:3]}): "
             "it looks like data, not a header. Add a header row naming the columns"
         )
     i += 1
@@ -599,11 +600,17 @@ def _layout(grid: list[list], numbers: list[int], report: ReadReport, kind: str)
         i += 1
     body = rows[i:]
     data, seen_note = [], None
+    place = "line" if kind == "csv" else "row"
     for n, r in body:
         filled = [v for v in r if not _blank(v)]
         first = str(filled[0]).strip() if filled else ""
         single = len(filled) == 1 and width > 1
-        if single and (_NOTE_ROW.match(first) or (seen_note and not _FOOTNOTE_ROW.match(first))):
+        wordy = not _blank(r[0]) and all(
+            _Cell(v).shape is None for v in filled
+        )  # 注：, followed by text cells
+        if (single or (wordy and _NOTE_ROW.match(first))) and (
+            _NOTE_ROW.match(first) or (seen_note and not _FOOTNOTE_ROW.match(first))
+        ):
             report.notes_rows.append((n, first))
             seen_note = seen_note or n
         elif single and _FOOTNOTE_ROW.match(first):
@@ -613,7 +620,7 @@ def _layout(grid: list[list], numbers: list[int], report: ReadReport, kind: str)
             report.unit_rows.append((n, first))
         elif seen_note:
             raise ValueError(
-                f"{report.source}: row {n} holds data below the notes that start at row {seen_note}; "
+                f"{report.source}: {place} {n} holds data below the notes that start at {place} {seen_note}; "
                 "a second table? Keep one table per file or sheet"
             )
         else:
@@ -632,7 +639,7 @@ def _layout(grid: list[list], numbers: list[int], report: ReadReport, kind: str)
                 f"{report.source}: {len(ragged)} row(s) have more fields than the header ({hwidth}): "
                 f"{listing}{more}. "
                 + (
-                    f"The header row {header[0][0]} has one cell ({title[0]!r}): a title above a table "
+                    f"The header (line {header[0][0]}) has one cell ({title[0]!r}): a title above a table "
                     "without a header row? Add a header row naming the columns"
                     if len(title := [str(v).strip() for v in header[0][1] if not _blank(v)]) == 1
                     else "An unquoted thousands separator (1,234) splits a number: quote such numbers or "
