@@ -147,6 +147,8 @@ def detect_key(table: pd.DataFrame) -> str:
 def _roll_up(frame, key, res, *, level, agg, year, long):
     """Reduce a table with totals and parts to one row per unit (None: the table holds one level)."""
     levels = classify(frame, key, year=year)
+    for col in ("level", "unit", "how"):
+        res[col] = levels[col].to_numpy()
     units = levels[levels["level"] == "unit"]
     province_code = units["how"].str.endswith("(municipality)")  # 110000 beside 110100: one unit twice
     twins = units["unit"].isin(units.loc[province_code, "unit"]) & units["unit"].duplicated(keep=False)
@@ -181,8 +183,6 @@ def _roll_up(frame, key, res, *, level, agg, year, long):
             "them, then join again"
         )
     roll = combine(frame, key, levels, level=mode, agg=agg, rows_named=res["line"].tolist())
-    for col in ("level", "unit", "how"):
-        res[col] = levels[col].to_numpy()
     res["outcome"] = roll.rows["outcome"].to_numpy()
     return roll
 

@@ -404,8 +404,8 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
                 examples = "".join(dict.fromkeys(odd))[:8]
                 raise ValueError(
                     f"{path}: the bytes are not UTF-8 and read as GB18030 give implausible characters "
-                    f"({examples!r}); tried {', '.join(tried)}. If the file is Latin-1 or cp1252, pass "
-                    "encoding='cp1252' (CLI: save it as UTF-8 first)"
+                    f"({examples!r}); tried {', '.join(tried)}. If the file is Latin-1 or cp1252, read it with "
+                    "read_table(path, encoding='cp1252') (then join the table), or save it as UTF-8"
                 )
         return text, enc
     raise ValueError(
