@@ -266,6 +266,11 @@ def join(
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    bad_agg = [a for a in ([agg] if isinstance(agg, str) else (agg or {}).values()) if a not in AGGREGATIONS]
+    if bad_agg:
+        raise ValueError(
+            f"agg must be one of {AGGREGATIONS} (or a dict of them per column), got {bad_agg[0]!r}"
+        )
     if how not in ("left", "inner"):
         raise ValueError(f"how must be 'left' or 'inner', got {how!r}")
     source = str(table) if not isinstance(table, pd.DataFrame) else "DataFrame"

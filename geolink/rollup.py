@@ -346,6 +346,17 @@ def combine(frame: pd.DataFrame, key: str, levels: pd.DataFrame, *, level: str, 
     spec = agg if isinstance(agg, dict) else {
         c: agg for c in values if pd.api.types.is_numeric_dtype(frame[c]) and not _INTENSIVE.search(str(c))
     }  # fmt: skip
+    unknown = [c for c in spec if c not in values]
+    text = [
+        c
+        for c in spec
+        if c in values and spec[c] in ("sum", "mean") and not pd.api.types.is_numeric_dtype(frame[c])
+    ]
+    if unknown or text:
+        raise ValueError(
+            f"agg names columns that cannot be rolled up: {unknown + text} "
+            f"({'not value columns of the table' if unknown else 'text columns'}); value columns: {values[:20]}"
+        )
     kept_from_total = [c for c in values if c not in spec]
     if kept_from_total and not isinstance(agg, dict):
         notes.append(
