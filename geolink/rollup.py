@@ -111,7 +111,7 @@ def _first(res: pd.DataFrame) -> dict:
     return _records(res)[0]
 
 
-def code_column(frame: pd.DataFrame, key: str) -> str | None:
+def _code_column(frame: pd.DataFrame, key: str) -> str | None:
     """The column of 6-digit division codes: the key if it is one, else the first such column."""
     report = frame.attrs.get("read_report")
     for col in [key, *[c for c in frame.columns if c != key]]:
@@ -172,7 +172,7 @@ def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.Da
     """
     units, municipal = _units()
     by_code, by_name = _county_lookup()
-    codes = code_column(frame, key)
+    codes = _code_column(frame, key)
     own, parent_col = _name_columns(frame, key, codes)
     own_res = _records(resolve_names(frame[own], year=year, suggest=False)) if own else None
     parents = (
@@ -290,7 +290,14 @@ def _whole_districts(levels: pd.DataFrame, codes: list, municipal: frozenset) ->
 
 
 def is_hierarchical(levels: pd.DataFrame) -> bool:
-    """True when the table holds county rows beside rows of their prefectures or provinces."""
+    """True when the table holds county rows beside rows of their prefectures or provinces.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"code": ["440300", "440303"], "pop": [17, 1]})
+    >>> is_hierarchical(classify(t, "code")), is_hierarchical(classify(t.iloc[:1], "code"))
+    (True, False)
+    """
     return bool((levels["level"] == "county").any()) and bool(
         levels["level"].isin(["unit", "total", "part"]).any()
     )
@@ -305,6 +312,15 @@ def combine(frame: pd.DataFrame, key: str, levels: pd.DataFrame, *, level: str, 
     per-capita values, by their header) are not summed but taken from the
     unit's own row, missing where it has none; units without county rows
     keep their own row.  ``rows_named``: row labels for messages.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"code": ["440300", "440303", "440304"], "pop": [30, 10, 21]})
+    >>> roll = combine(t, "code", classify(t, "code"), level="county", agg="sum", rows_named=[2, 3, 4])
+    >>> roll.data.values.tolist(), roll.rows["outcome"].tolist()
+    ([['440300', 31]], ['checked', 'rolled_up', 'rolled_up'])
+    >>> roll.check[["adcode", "parts", "total_row"]].values.tolist(), round(float(roll.check["diff_pct"].iloc[0]), 2)
+    ([['440300', 2, 2]], 3.33)
     """
     drop = {key, *[c for c in levels.attrs.get("id_columns", ()) if c]}
     values = [c for c in frame.columns if c not in drop]
