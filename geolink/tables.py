@@ -111,6 +111,7 @@ class ReadReport:
     columns: dict[str, ColumnReport] = field(default_factory=dict)
     rows: list = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    merged: list[tuple[int, int, int, int]] | None = field(default=None, repr=False)  # None: not known
 
     @property
     def text_columns(self) -> dict[str, list[tuple[int, str]]]:
@@ -520,11 +521,27 @@ def _excel_grid(path: Path, sheet) -> tuple[list[list], list[int], ReadReport]:
             raise ValueError(f"{path}: no sheet {sheet!r}; sheets are {names}")
         grid = [list(r) for r in ws.iter_rows(values_only=True)]
         title = ws.title
+        member = getattr(ws, "_worksheet_path", None)
     finally:
         book.close()
     if not any(v is not None and str(v).strip() for row in grid for v in row):
         raise ValueError(f"{path}: sheet {title!r} is empty (no cells); nothing to read")
-    return grid, list(range(1, len(grid) + 1)), ReadReport(source=str(path), sheet=title)
+    report = ReadReport(source=str(path), sheet=title)
+    report.merged = _merged_ranges(path, member) if member else None
+    return grid, list(range(1, len(grid) + 1)), report
+
+
+def _merged_ranges(path: Path, member: str) -> list[tuple[int, int, int, int]]:
+    """Merged cell ranges of a sheet as (first row, first column from 0, last row, last column)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read(member)
+    out = []
+    for ref in re.findall(rb'<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"', xml):
+        c1, r1, c2, r2 = range_boundaries(ref.decode())
+        out.append((r1, c1 - 1, r2, c2 - 1))
+    return out
 
 
 def _blank(v) -> bool:
@@ -629,6 +646,8 @@ def _layout(grid: list[list], numbers: list[int], report: ReadReport, kind: str)
         n, r = data.pop()
         report.notes_rows.insert(0, (n, next(str(v).strip() for v in r if not _blank(v))))
     report.header_rows = [n for n, _ in header]
+    if report.merged:
+        _fill_merged(report, dict(rows), report.header_rows, {n for n, _ in data})
     if kind == "csv":
         hwidth = max(len(h) for _, h in header)
         ragged = [(n, len(r)) for n, r in data if any(not _blank(v) for v in r[hwidth:])]
@@ -652,7 +671,7 @@ def _layout(grid: list[list], numbers: list[int], report: ReadReport, kind: str)
                 f"{len(short)} row(s) have fewer fields than the header; the missing cells at their ends "
                 f"are blank: lines {short[:10]}"
             )
-    names = _flatten([h for _, h in header], width)
+    names = _flatten([h for _, h in header], width, guess_merges=not report.merged)
     columns, keep = [], []
     for j, name in enumerate(names):
         has_data = any(j < len(r) and not _blank(r[j]) for _, r in data)
@@ -682,6 +701,32 @@ def _layout(grid: list[list], numbers: list[int], report: ReadReport, kind: str)
     return frame
 
 
+def _fill_merged(report: ReadReport, by_row: dict, header: list[int], data: set[int]) -> None:
+    """Merged cells take their top-left value: across header rows (人口数 over 合计/男/女) and down
+    data rows (a 省 cell merged over its cities); merges elsewhere are left as they are."""
+    filled_down = set()
+    for r1, c1, r2, c2 in report.merged:
+        top = by_row.get(r1)
+        if top is None or c1 >= len(top):
+            continue
+        value = top[c1]
+        if r1 in header:
+            cells = [(r, c) for r in range(r1, r2 + 1) if r in header for c in range(c1, c2 + 1)]
+        elif r1 in data and c1 == c2:
+            cells = [(r, c1) for r in range(r1 + 1, r2 + 1) if r in data]
+            filled_down.update(cells)
+        else:
+            continue
+        for r, c in cells:
+            if c < len(by_row[r]):
+                by_row[r][c] = value
+    if filled_down:
+        report.notes.append(
+            f"{len(filled_down)} cell(s) of merged ranges in the data filled with the value above them "
+            f"(columns {sorted({c + 1 for _, c in filled_down})})"
+        )
+
+
 def _trailing_note(row: list, width: int) -> bool:
     filled = [str(v).strip() for v in row if not _blank(v)]
     if len(filled) != 1 or width < 3 or not isinstance(next(v for v in row if not _blank(v)), str):
@@ -690,10 +735,13 @@ def _trailing_note(row: list, width: int) -> bool:
     return bool(re.search(r"[:：]|https?://|www\.|\.(org|com|cn|net)\b", text)) or len(text) > 30
 
 
-def _flatten(header: list[list], width: int) -> list[str]:
-    """Multi-row headers → one name per column, parts joined by '_' (merged cells filled rightwards)."""
+def _flatten(header: list[list], width: int, guess_merges: bool = True) -> list[str]:
+    """Multi-row headers → one name per column, parts joined by '_'.
+
+    Where no merged cells are known (CSV, a sheet without merges), a blank upper cell over a label takes the label to
+    its left when that one has labels below it too (人口数 over 合计, 男, 女)."""
     levels = [[_clean_header(h[j]) if j < len(h) else "" for j in range(width)] for h in header]
-    for r in range(len(levels) - 1):
+    for r in range(len(levels) - 1 if guess_merges else 0):
         row, deeper = levels[r], levels[r + 1 :]
         for j in range(1, width):
             if not row[j] and row[j - 1] and any(lv[j] for lv in deeper) and any(lv[j - 1] for lv in deeper):
