@@ -394,7 +394,9 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         tried.append(enc)
         try:
             text = data.decode(enc)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if enc == "utf-8":
+                _damaged_utf8(data, path, exc)
             continue
         if enc == "gb18030":  # Latin-1 bytes often decode as rare GBK characters that swallow a letter
             odd = [ch for ch in text if ord(ch) > 127 and not _plausible_cjk(ch)]
@@ -413,6 +415,18 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         f"{path}: not text in any encoding tried ({', '.join(tried)}); save it as UTF-8 CSV, "
         "or pass encoding="
     )
+
+
+def _damaged_utf8(data: bytes, path: Path, exc: UnicodeDecodeError) -> None:
+    """Raise for UTF-8 text with a few broken bytes (read as GB18030 it would be mojibake)."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    if broken <= 0.02 * sum(ord(ch) > 127 for ch in text):
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValueError(
+            f"{path}: UTF-8 text with {broken} broken byte sequence(s), the first on line {line} "
+            f"(byte {exc.start}); the file is damaged: fix or re-export it as UTF-8"
+        )
 
 
 def _plausible_cjk(ch: str) -> bool:

@@ -282,6 +282,9 @@ def _encoding_cases():
          "kwargs": {"encoding": "latin-1"}, "values": {"city": ["Zürich"]}},
         {"id": "wrong_forced_encoding", "raw": "地区,v\n广州,1\n".encode("gbk"), "call": "read",
          "kwargs": {"encoding": "utf-8"}, "raises": (ValueError, r"cannot be read as utf-8")},
+        {"id": "utf8_damaged_byte", "raw": ("地区,GDP\n" + "".join(f"广州市{i},1\n" for i in range(30))).encode()
+         + b"\xe5\xb9,2\n", "call": "read",
+         "raises": (ValueError, r"UTF-8 text with 1 broken byte sequence\(s\), the first on line 32")},
         {"id": "ascii_only", "raw": b"city,v\nGuangzhou,1\n", "call": "read", "values": {"city": ["Guangzhou"]}},
         {"id": "empty_file", "raw": b"", "call": "read", "raises": (ValueError, r"case\.csv: the file is empty")},
         {"id": "whitespace_file", "raw": b"  \n\n \n", "call": "read", "raises": (ValueError, r"case\.csv: the file is empty")},
