@@ -16,16 +16,24 @@ from geolink.agglomerations import (
     register_grouping,
     resolve_id,
     unregister_grouping,
-    which_agglomerations,
 )
-from geolink.boundaries import maritime_line, prefectures, provinces
+from geolink.boundaries import counties, maritime_line, prefectures, provinces
 from geolink.coords import convert as convert_coords
 from geolink.gpkg import Style, to_gpkg
+from geolink.history import HarmoniseResult, harmonise
 from geolink.inequality import DagumResult, dagum_gini
 from geolink.join import JoinReport, join, read_table
 from geolink.names import resolve_names, to_adcode
 from geolink.points import aggregate_points, assign_points
-from geolink.spatial import centroids, contiguity, geodesic_distance_km, locate, neighbours, within_km
+from geolink.spatial import (
+    centroids,
+    contiguity,
+    geodesic_distance_km,
+    locate,
+    neighbours,
+    which_agglomerations,
+    within_km,
+)
 from geolink.structure import (
     classify_lq_change,
     coagglomeration_index,
@@ -55,6 +63,21 @@ _LAZY = {
     "plot_distance_decay": "geolink.maps",
     "plot_lq_comparison": "geolink.maps",
     "web_map": "geolink.webmap",
+    "spatial_weights": "geolink.weights",
+    "MoranResult": "geolink.autocorrelation",
+    "LocalMoranResult": "geolink.autocorrelation",
+    "moran": "geolink.autocorrelation",
+    "local_moran": "geolink.autocorrelation",
+    "TheilResult": "geolink.theil_index",
+    "theil": "geolink.theil_index",
+    "DensityResult": "geolink.dynamics",
+    "MarkovResult": "geolink.dynamics",
+    "SpatialMarkovResult": "geolink.dynamics",
+    "kernel_density": "geolink.dynamics",
+    "markov": "geolink.dynamics",
+    "spatial_markov": "geolink.dynamics",
+    "plot_kernel_density": "geolink.regional_plots",
+    "lisa_map": "geolink.regional_plots",
 }
 
 
@@ -66,21 +89,32 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'geolink' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 __all__ = [
     "BetaResult",
     "Classes",
     "DagumResult",
     "DecayResult",
+    "DensityResult",
     "EIGHT",
+    "HarmoniseResult",
     "JoinReport",
+    "LocalMoranResult",
+    "MarkovResult",
+    "MoranResult",
     "SigmaResult",
+    "SpatialMarkovResult",
     "Style",
-    "aggregate_points",
+    "TheilResult",
     "agglomeration_groups",
-    "assign_points",
     "agglomeration_map",
     "agglomeration_outline",
     "agglomerations",
+    "aggregate_points",
+    "assign_points",
     "beta_convergence",
     "centroids",
     "choropleth",
@@ -90,21 +124,29 @@ __all__ = [
     "coagglomeration_index",
     "contiguity",
     "convert_coords",
+    "counties",
     "dagum_gini",
     "datasets",
     "distance_decay",
     "geodesic_distance_km",
+    "harmonise",
     "join",
+    "kernel_density",
     "krugman_index",
     "linkage_index",
+    "lisa_map",
+    "local_moran",
     "locate",
     "location_quotient",
     "lq_change",
     "lq_ratio",
     "map_distance_decay",
     "maritime_line",
+    "markov",
+    "moran",
     "neighbours",
     "plot_distance_decay",
+    "plot_kernel_density",
     "plot_lq_comparison",
     "prefectures",
     "provinces",
@@ -114,6 +156,9 @@ __all__ = [
     "resolve_names",
     "sigma_convergence",
     "similarity_index",
+    "spatial_markov",
+    "spatial_weights",
+    "theil",
     "to_adcode",
     "to_gpkg",
     "unregister_grouping",

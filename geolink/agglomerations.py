@@ -12,7 +12,6 @@ import functools
 from collections.abc import Iterable, Mapping
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -20,7 +19,7 @@ from geolink._paths import bundled
 from geolink.boundaries import prefectures
 from geolink.names import normalise, to_adcode
 
-#: The eight national urban agglomerations of the co-agglomeration study (seed 002), in its order.
+#: The eight national urban agglomerations of Chen and Wang's co-agglomeration study, in its order.
 EIGHT = ("bth", "myr", "yrd", "cp", "cy", "hc", "gzp", "prd")
 OVERLAP_RULES = ("raise", "first", "prefer_full", "drop")
 _ABBREVIATIONS = {"gba": "gba", "prd": "prd", "bth": "bth", "yrd": "yrd", "jjj": "bth"}
@@ -35,20 +34,37 @@ def _builtin() -> pd.DataFrame:
     return table
 
 
-def agglomerations(ids: str | Iterable[str] | None = None) -> pd.DataFrame:
+def agglomerations(group: str | Iterable[str] | None = None) -> pd.DataFrame:
     """Membership table: one row per agglomeration × unit.
 
-    Columns: ``agglomeration_id``, ``agglomeration_zh``,
-    ``agglomeration_short_zh``, ``agglomeration_en``, ``adcode``, ``name``,
-    ``name_en``, ``membership`` (``full`` | ``partial``), ``counties_note``
-    (which counties of a partial member are in), ``plan``, ``plan_issuer``,
-    ``plan_doc_no``, ``plan_year``.  Built-in ids: ``gba prd bth yrd myr cy
-    gzp hc cp``; user groupings follow.
+    Parameters
+    ----------
+    group : an agglomeration id or name, several, a grouping name
+        (``'eight'`` or a registered one), or None for all.
+
+    Returns
+    -------
+    DataFrame
+        ``agglomeration_id``, ``agglomeration_zh``, ``agglomeration_short_zh``,
+        ``agglomeration_en``, ``adcode``, ``name``, ``name_en``, ``membership``
+        (``full`` | ``partial``), ``counties_note`` (which counties of a
+        partial member are in), ``plan``, ``plan_issuer``, ``plan_doc_no``,
+        ``plan_year``.  Built-in ids: ``gba prd bth yrd myr cy gzp hc cp``;
+        registered groupings follow.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> gba = geolink.agglomerations("gba")
+    >>> len(gba), gba["name"].iloc[0]
+    (11, '广州市')
+    >>> geolink.agglomerations("eight")["agglomeration_id"].nunique()
+    8
     """
     table = pd.concat([_builtin(), *_USER.values()], ignore_index=True)
-    if ids is None:
+    if group is None:
         return table
-    wanted = _resolve_ids(ids)
+    wanted = _resolve_ids(group)
     table = table[table["agglomeration_id"].isin(wanted)]
     order = {a: i for i, a in enumerate(wanted)}
     return table.sort_values("agglomeration_id", key=lambda s: s.map(order), kind="stable").reset_index(
@@ -68,7 +84,23 @@ def _id_index() -> dict[str, str]:
 
 
 def resolve_id(agglomeration: str) -> str:
-    """Agglomeration id from an id, Chinese name (长三角, 长江三角洲城市群) or English name."""
+    """Agglomeration id from an id, a Chinese name (长三角, 长江三角洲城市群) or an English name.
+
+    Parameters
+    ----------
+    agglomeration : id, Chinese or English name.
+
+    Returns
+    -------
+    str
+        The id; ``KeyError`` listing the valid ids otherwise.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> geolink.resolve_id("长江三角洲城市群"), geolink.resolve_id("京津冀"), geolink.resolve_id("jjj")
+    ('yrd', 'bth', 'bth')
+    """
     index = _id_index()
     key = normalise(agglomeration)
     for candidate in (key, key.removesuffix("城市群")):
@@ -88,53 +120,85 @@ def _resolve_ids(ids: str | Iterable[str]) -> list[str]:
     return list(dict.fromkeys(resolve_id(a) for a in ids))
 
 
-def cities_in(agglomeration: str, resolution: str = "display", partial: bool = True) -> gpd.GeoDataFrame:
-    """GeoDataFrame of the member units of one agglomeration.
+def is_grouping(name) -> bool:
+    """Whether ``name`` is an agglomeration id or name, or a grouping name (``'eight'``, registered ones).
 
-    Members keep their prefecture geometry; ``membership`` and
-    ``counties_note`` say when a plan includes only some counties.
-    ``partial=False`` keeps full members only.
+    Examples
+    --------
+    >>> import geolink
+    >>> from geolink.agglomerations import is_grouping
+    >>> is_grouping("eight"), is_grouping("粤港澳大湾区"), is_grouping("province")
+    (True, True, False)
+    """
+    if not isinstance(name, str):
+        return False
+    if name in _GROUPINGS:
+        return True
+    try:
+        resolve_id(name)
+    except KeyError:
+        return False
+    return True
+
+
+def cities_in(agglomeration: str, *, resolution: str = "display", partial: bool = True) -> gpd.GeoDataFrame:
+    """The member units of one agglomeration, with their prefecture geometry.
+
+    Parameters
+    ----------
+    agglomeration : id or name (``'gba'``, ``'长三角'``, ``'Yangtze River Delta'`` …).
+    resolution : ``'display'`` or ``'full'`` boundaries.
+    partial : keep partial members (a plan including only some of their
+        counties: ``membership`` and ``counties_note`` say which); False
+        keeps full members only.
+
+    Returns
+    -------
+    GeoDataFrame
+        The units' boundary attributes plus ``agglomeration_id``,
+        ``membership``, ``counties_note``; indexed by adcode.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> len(geolink.cities_in("gba")), len(geolink.cities_in("cy")), len(geolink.cities_in("cy", partial=False))
+    (11, 16, 12)
     """
     members = agglomerations(agglomeration)
     if not partial:
         members = members[members["membership"] == "full"]
-    units = prefectures(resolution)
+    units = prefectures(resolution=resolution)
     extra = members[["adcode", "agglomeration_id", "membership", "counties_note"]].set_index("adcode")
     return units.loc[extra.index].join(extra)
 
 
-def which_agglomerations(where, resolution: str = "display") -> list[str]:
-    """Agglomeration ids a unit (adcode or name) or a point ``(lon, lat)`` in WGS 84 belongs to.
-
-    A point is first located in its prefecture-level unit; a point outside
-    every unit (at sea, abroad) gives ``[]``.  Membership is at prefecture
-    level: a point in a partial member counts as in the agglomeration.
-    """
-    if isinstance(where, tuple) and len(where) == 2 and all(np.isscalar(v) for v in where):
-        from geolink.spatial import locate
-
-        code = locate([where[0]], [where[1]], resolution=resolution)[0]
-        if code is None:
-            return []
-    else:
-        code = to_adcode(where)
-    table = agglomerations()
-    return list(dict.fromkeys(table.loc[table["adcode"] == code, "agglomeration_id"]))
-
-
 def agglomeration_outline(
-    ids: str | Iterable[str] | None = None, resolution: str = "display"
+    group: str | Iterable[str] | None = None, *, resolution: str = "display"
 ) -> gpd.GeoDataFrame:
-    """Dissolved outline(s): one row per agglomeration.
+    """Dissolved outline(s), one row per agglomeration.
 
-    ``ids``: one id or name, several, a grouping name (``'eight'``) or None
-    for all.  Columns: ``agglomeration_id``, ``agglomeration_zh``,
-    ``agglomeration_en``, ``n_units``, ``n_partial``, ``area_km2`` (sum of the
-    member units' geodesic areas) and the union of the member prefectures
-    (partial members included whole).
+    Parameters
+    ----------
+    group : one id or name, several, a grouping name (``'eight'``) or None for all.
+    resolution : ``'display'`` or ``'full'`` boundaries.
+
+    Returns
+    -------
+    GeoDataFrame (EPSG:4326)
+        ``agglomeration_id``, ``agglomeration_zh``, ``agglomeration_en``,
+        ``n_units``, ``n_partial``, ``area_km2`` (sum of the member units'
+        geodesic areas, km²) and the union of the member prefectures (partial
+        members included whole).
+
+    Examples
+    --------
+    >>> import geolink
+    >>> o = geolink.agglomeration_outline("gba")
+    >>> o[["agglomeration_id", "n_units", "n_partial"]].to_dict("records")
+    [{'agglomeration_id': 'gba', 'n_units': 11, 'n_partial': 0}]
     """
-    members = agglomerations(ids)
-    units = prefectures(resolution)
+    members = agglomerations(group)
+    units = prefectures(resolution=resolution)
     rows = []
     for aid, group in members.groupby("agglomeration_id", sort=False):
         geoms = units.loc[group["adcode"], "geometry"].values
@@ -152,13 +216,14 @@ def agglomeration_outline(
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=units.crs)
 
 
-def agglomeration_groups(ids: str | Iterable[str] = "eight", overlap: str = "raise") -> pd.DataFrame:
+def agglomeration_groups(group: str | Iterable[str] = "eight", *, overlap: str = "raise") -> pd.DataFrame:
     """Mutually exclusive unit → group assignment for a set of agglomerations.
 
     Parameters
     ----------
-    ids : grouping name (default ``'eight'``, seed 002's eight), ids, or a
-        registered grouping's name.
+    group : grouping name (default ``'eight'``: the eight agglomerations of
+        Chen and Wang's co-agglomeration study), ids, or a registered
+        grouping's name.
     overlap : how a unit listed by several agglomerations is assigned.
         ``'raise'`` (default): ``ValueError`` naming every overlapping unit.
         ``'first'``: to the first agglomeration in ``ids`` order.
@@ -171,10 +236,19 @@ def agglomeration_groups(ids: str | Iterable[str] = "eight", overlap: str = "rai
     DataFrame with ``adcode``, ``name``, ``group`` (agglomeration id) and
     ``membership``, one row per unit; ``.attrs['overlaps']`` lists each
     overlapping unit with its candidate groups and the decision taken.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> g = geolink.agglomeration_groups("eight", overlap="first")
+    >>> g.set_index("adcode").loc[["130400", "140800"], "group"].tolist()   # 邯郸, 运城
+    ['bth', 'cp']
+    >>> geolink.agglomeration_groups(["gba", "prd"], overlap="first")["group"].value_counts().to_dict()
+    {'gba': 11}
     """
     if overlap not in OVERLAP_RULES:
         raise ValueError(f"overlap must be one of {OVERLAP_RULES}, got {overlap!r}")
-    members = agglomerations(ids)
+    members = agglomerations(group)
     order = {a: i for i, a in enumerate(dict.fromkeys(members["agglomeration_id"]))}
     counts = members["adcode"].value_counts()
     shared = members[members["adcode"].isin(counts[counts > 1].index)]
@@ -210,8 +284,9 @@ def agglomeration_groups(ids: str | Iterable[str] = "eight", overlap: str = "rai
 def register_grouping(
     name: str,
     table: pd.DataFrame | Mapping,
+    *,
+    unit: str = "adcode",
     group: str = "group",
-    adcode: str = "adcode",
     names_zh: Mapping[str, str] | None = None,
     names_en: Mapping[str, str] | None = None,
 ) -> list[str]:
@@ -219,18 +294,30 @@ def register_grouping(
 
     Parameters
     ----------
-    name : name of the grouping as a whole (usable as ``ids`` argument).
-    table : DataFrame with an ``adcode`` and a ``group`` column (units given
-        by adcode or name), or a mapping ``unit → group``.
+    name : name of the grouping as a whole (usable wherever a grouping is, e.g. ``group=name``).
+    table : DataFrame with a unit column (adcodes or names) and a group
+        column, or a mapping ``unit → group``.
+    unit, group : the column names in ``table``.
     names_zh, names_en : optional display names per group.
 
-    Returns the list of registered group ids.  Unknown units raise
-    ``KeyError``; a group id that clashes with an existing id raises
-    ``ValueError``.
+    Returns
+    -------
+    list of str
+        The registered group ids.  Unknown units raise ``KeyError``; a group
+        id that clashes with an existing id raises ``ValueError``.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> geolink.register_grouping("pearl_banks", {"广州": "west", "佛山": "west", "深圳": "east", "东莞": "east"})
+    ['west', 'east']
+    >>> geolink.agglomeration_groups("pearl_banks")[["adcode", "group"]].values.tolist()
+    [['440100', 'west'], ['440600', 'west'], ['440300', 'east'], ['441900', 'east']]
+    >>> geolink.unregister_grouping("pearl_banks")
     """
     if isinstance(table, Mapping):
-        table = pd.DataFrame({adcode: list(table.keys()), group: list(table.values())})
-    missing = {adcode, group} - set(table.columns)
+        table = pd.DataFrame({unit: list(table.keys()), group: list(table.values())})
+    missing = {unit, group} - set(table.columns)
     if missing:
         raise KeyError(f"grouping table lacks column(s) {sorted(missing)}; has {list(table.columns)}")
     existing = set(agglomerations()["agglomeration_id"]) - set(_GROUPINGS.get(name, ()))
@@ -238,7 +325,7 @@ def register_grouping(
     clash = sorted(set(groups) & existing)
     if clash:
         raise ValueError(f"group id(s) {clash} already exist; rename them")
-    codes = [to_adcode(u) for u in table[adcode]]
+    codes = [to_adcode(u) for u in table[unit]]
     units = prefectures()
     names_zh, names_en = names_zh or {}, names_en or {}
     gids = [str(g) for g in table[group]]
@@ -265,6 +352,135 @@ def register_grouping(
 
 
 def unregister_grouping(name: str) -> None:
-    """Remove a grouping added with :func:`register_grouping`."""
+    """Remove a grouping added with :func:`register_grouping` (no error if it is not registered).
+
+    Parameters
+    ----------
+    name : the grouping's name.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> geolink.unregister_grouping("no_such_grouping")
+    """
     _USER.pop(name, None)
     _GROUPINGS.pop(name, None)
+
+
+def group_labels(
+    data: pd.DataFrame, group, *, unit: str = "adcode", overlap: str = "raise", columns=None
+) -> tuple[pd.Series, str]:
+    """The group of every row of ``data``: one mechanism for every ``group=`` argument.
+
+    Parameters
+    ----------
+    data : the table.
+    group : a column of ``data`` holding group labels; an agglomeration id or
+        name, several ids, or a grouping name (``'eight'``, registered ones),
+        mapped through the units of ``unit``; or a table with columns
+        ``adcode`` and ``group`` (as :func:`agglomeration_groups` returns).
+    unit : column naming the units (adcodes or names in any form
+        :func:`geolink.resolve_names` understands), used for registry
+        groupings and tables.
+    overlap : rule for units in several agglomerations (see :func:`agglomeration_groups`).
+    columns : the user's column names, for the message when ``group`` is unknown (default: ``data``'s).
+
+    Returns
+    -------
+    (labels, name)
+        ``labels``: a Series aligned with ``data`` (NaN for a row whose unit is
+        in no group — the caller reports those rows); ``name``: what the
+        groups are, for messages.  A missing label in a group column raises
+        ``ValueError`` naming the rows; a grouping under which no row falls
+        raises ``ValueError`` with the reason.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from geolink.agglomerations import group_labels
+    >>> df = pd.DataFrame({"city": ["广州", "深圳", "拉萨"], "v": [1, 2, 3]})
+    >>> group_labels(df, "gba", unit="city")[0].tolist()
+    ['gba', 'gba', nan]
+    """
+    from geolink._checks import reject, require_columns
+
+    if isinstance(group, str) and group in data.columns:
+        reject(data, data[group].isna(), f"the group column {group!r} is missing", show=["index"])
+        return data[group], f"column {group!r}"
+    mapping, name = group_mapping(group, overlap=overlap, columns=list(data.columns if columns is None else columns))
+    require_columns(data, [unit])
+    reject(data, data[unit].isna(), f"the unit column {unit!r} is missing", show=["index"])
+    codes = adcodes_of(data[unit])
+    labels = codes.map(mapping)
+    if labels.isna().all():
+        unresolved = int(codes.isna().sum())
+        why = (
+            f"{unresolved} of {len(codes)} units of {unit!r} are not prefecture-level names or codes "
+            f"(e.g. {data[unit].iloc[0]!r})"
+            if unresolved
+            else f"none of the units of {unit!r} belongs to {name}"
+        )
+        raise ValueError(f"no row falls in a group of {name}: {why}")
+    return labels, name
+
+
+def group_mapping(group, *, overlap: str = "raise", columns=()) -> tuple[pd.Series, str]:
+    """adcode → group label for a registry id / grouping name / list of ids, or an ``adcode``/``group`` table.
+
+    The one place where a ``group=`` that is not a column of the data becomes a mapping (units a
+    rule ``overlap='drop'`` leaves out are not in it).  ``columns``: the data's columns, named in
+    the error for an unknown name.  Returns (mapping, a description for messages).
+
+    Examples
+    --------
+    >>> from geolink.agglomerations import group_mapping
+    >>> mapping, name = group_mapping("gba")
+    >>> len(mapping), mapping["440300"], name
+    (11, 'gba', "the grouping 'gba'")
+    """
+    from geolink._checks import require_columns
+
+    if isinstance(group, pd.DataFrame):
+        require_columns(group, ["adcode", "group"])
+        return group.set_index(group["adcode"].astype(str))["group"], "the given unit → group table"
+    if isinstance(group, str) or (isinstance(group, Iterable) and all(isinstance(g, str) for g in group)):
+        if isinstance(group, str) and not is_grouping(group):
+            raise KeyError(
+                f"group={group!r} is neither a column of the data ({list(columns)}) nor an agglomeration id or "
+                "grouping (gba, prd, bth, yrd, myr, cy, gzp, hc, cp, eight, or a registered one)"
+            )
+        table = agglomeration_groups(group, overlap=overlap)
+        table = table[table["group"] != "dropped"]
+        return table.set_index("adcode")["group"], f"the grouping {group!r}"
+    raise TypeError(f"group= takes a column name, a grouping id or an adcode → group table, not {type(group)}")
+
+
+def adcodes_of(units: pd.Series) -> pd.Series:
+    """Canonical adcode of each value of a unit column, NaN where it names no current unit.
+
+    A value that is already a current adcode (as text, int or ``440300.0``) is
+    taken as it is; other codes and names go through :func:`geolink.resolve_names`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from geolink.agglomerations import adcodes_of
+    >>> adcodes_of(pd.Series([511400, "440300.0", "深圳", "拉萨市", "no such place"])).tolist()
+    ['511400', '440300', '440300', '540100', nan]
+    """
+    from geolink.names import parse_code, resolve_names
+
+    current = prefectures().index
+    distinct = pd.unique(units)
+    lookup = {}
+    rest = []
+    for u in distinct:
+        code = parse_code(u)[0]
+        if code in current:
+            lookup[u] = code
+        else:
+            rest.append(u)
+    if rest:
+        resolved = resolve_names(rest, suggest=False)["adcode"].to_numpy()
+        lookup.update(zip(rest, resolved, strict=True))
+    return pd.Series([lookup[u] for u in units], index=units.index, dtype=object)

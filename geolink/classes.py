@@ -1,4 +1,10 @@
-"""Class breaks for choropleths, shared by the PNG, the Folium map and the GeoPackage style."""
+"""Class breaks and class colours for choropleths, shared by the PNG, the web map and the GeoPackage style.
+
+One :class:`Classes` object decides the breaks, colours and legend labels; each
+output asks it for the colour of every unit it draws (:meth:`Classes.colors_of`)
+and for the legend counts of the units it draws (:meth:`Classes.tally`), so the
+three outputs cannot disagree.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +14,49 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+#: Scheme names as mapclassify spells them (``mapclassify.classify``) → mapclassify class.
 SCHEMES = {
     "quantiles": "Quantiles",
-    "natural_breaks": "FisherJenks",
     "fisher_jenks": "FisherJenks",
+    "natural_breaks": "NaturalBreaks",
     "equal_interval": "EqualInterval",
-    "user": "UserDefined",
+    "jenks_caspall": "JenksCaspall",
+    "maximum_breaks": "MaximumBreaks",
+    "headtail_breaks": "HeadTailBreaks",
+    "pretty_breaks": "PrettyBreaks",
+    "std_mean": "StdMean",
+    "box_plot": "BoxPlot",
+    "user_defined": "UserDefined",
 }
+_NO_K = {"headtail_breaks", "std_mean", "box_plot", "user_defined"}
+
+#: Fill colour of units without a value, in every output.
+MISSING_COLOR = "#d9d9d9"
+#: Legend label of units without a value, in every output.
+MISSING_LABEL = "无数据 no data"
 
 
 @dataclass(frozen=True)
 class Classes:
-    """Classes of a numeric column: class ``i`` holds ``lower[i] < v ≤ upper[i]`` (the first includes its minimum).
+    """Classes of a numeric variable: class ``i`` holds ``lower[i] < v ≤ upper[i]`` (the first includes its minimum).
 
-    ``colors`` are hex strings of the colour map sampled per class; ``labels``
-    read ``"lower – upper"`` with ``fmt``; ``counts`` the number of values per
-    class; ``scheme`` the mapclassify scheme.
+    Attributes
+    ----------
+    scheme : the mapclassify scheme name (see :data:`SCHEMES`).
+    lower, upper : class bounds, in the units of the values.
+    colors : hex colour per class, sampled from the colour map.
+    labels : legend text per class, ``"lower – upper"``.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> c = geolink.classify([1, 2, 3, 4, 5, 6, 7, None], "quantiles", k=3)
+    >>> [round(b, 2) for b in c.upper]
+    [3.0, 5.0, 7.0]
+    >>> c.assign([1.5, 7, None]).tolist()
+    [0, 2, -1]
+    >>> c.tally([1, 2, 5, None])
+    ((2, 1, 0), 1)
     """
 
     scheme: str
@@ -31,23 +64,74 @@ class Classes:
     upper: tuple[float, ...]
     colors: tuple[str, ...]
     labels: tuple[str, ...]
-    counts: tuple[int, ...]
-    missing: int
 
     @property
     def k(self) -> int:
+        """Number of classes."""
         return len(self.upper)
 
     def assign(self, values) -> np.ndarray:
-        """Class index of each value (−1 for missing values)."""
-        v = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(float)
+        """Class index of each value (−1 for a missing value).
+
+        Parameters
+        ----------
+        values : array-like of numbers (non-numeric entries count as missing).
+
+        Returns
+        -------
+        numpy.ndarray of int
+
+        Examples
+        --------
+        >>> import geolink
+        >>> geolink.classify([0, 10, 20], "user_defined", bins=[5, 20]).assign([3, 7, 25]).tolist()
+        [0, 1, 1]
+        """
+        v = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
         idx = np.searchsorted(np.asarray(self.upper), v, side="left")
         idx = np.minimum(idx, self.k - 1)
         return np.where(np.isnan(v), -1, idx)
 
+    def colors_of(self, values) -> np.ndarray:
+        """Fill colour of each value: its class colour, or :data:`MISSING_COLOR` when missing.
+
+        Examples
+        --------
+        >>> import geolink
+        >>> geolink.classify([1, 2], "user_defined", bins=[1, 2]).colors_of([2, None]).tolist()
+        ['#800026', '#d9d9d9']
+        """
+        idx = self.assign(values)
+        palette = np.array(self.colors + (MISSING_COLOR,), dtype=object)
+        return palette[np.where(idx >= 0, idx, self.k)]
+
+    def tally(self, values) -> tuple[tuple[int, ...], int]:
+        """Counts per class of the given values (the units a map draws) and the count of missing ones.
+
+        Returns
+        -------
+        (counts, missing) : tuple of ints per class, int
+
+        Examples
+        --------
+        >>> import geolink
+        >>> geolink.classify([1, 2, 3, 4], "quantiles", k=2).tally([1, 1, 4, None])
+        ((2, 1), 1)
+        """
+        idx = self.assign(values)
+        counts = np.bincount(idx[idx >= 0], minlength=self.k)
+        return tuple(int(c) for c in counts), int((idx < 0).sum())
+
 
 def format_number(v: float) -> str:
-    """Compact legend number: thousands separators for large values, 2–3 significant decimals for small."""
+    """Compact legend number: thousands separators for large values, 2–3 significant digits for small.
+
+    Examples
+    --------
+    >>> from geolink.classes import format_number
+    >>> [format_number(v) for v in (12345.6, 56.78, 1.234, 0.01234)]
+    ['12,346', '56.8', '1.23', '0.0123']
+    """
     a = abs(v)
     if a >= 1000:
         return f"{v:,.0f}"
@@ -61,46 +145,77 @@ def format_number(v: float) -> str:
 def classify(
     values,
     scheme: str = "quantiles",
+    *,
     k: int = 5,
-    breaks=None,
+    bins=None,
     cmap: str = "YlOrRd",
     fmt: str | None = None,
 ) -> Classes:
-    """Class breaks of ``values`` with mapclassify.
+    """Class breaks of ``values`` with mapclassify, for every output of one variable.
 
-    ``scheme``: ``'quantiles'``, ``'natural_breaks'`` (Fisher–Jenks),
-    ``'equal_interval'`` or ``'user'`` with ``breaks`` (upper bounds; the
-    maximum is added when it exceeds the last break).  Missing values are
-    counted in ``missing`` and get no class.  ``fmt`` (e.g. ``'{:.1%}'``)
-    formats the legend numbers; the default is :func:`format_number`.
+    Parameters
+    ----------
+    values : array-like of numbers; missing values get no class.
+    scheme : a mapclassify scheme as ``mapclassify.classify`` names it:
+        ``'quantiles'``, ``'fisher_jenks'`` (optimal breaks), ``'natural_breaks'``
+        (mapclassify's randomised k-means variant), ``'equal_interval'``,
+        ``'jenks_caspall'``, ``'maximum_breaks'``, ``'headtail_breaks'``,
+        ``'pretty_breaks'``, ``'std_mean'``, ``'box_plot'`` or ``'user_defined'``
+        with ``bins``.
+    k : number of classes (fewer when there are fewer distinct values).
+    bins : upper class bounds for ``'user_defined'``; the maximum is added when
+        it exceeds the last bound.
+    cmap : matplotlib colour map, sampled from 25 % so the lowest class stays
+        visible on white and on the grey context.
+    fmt : format of the legend numbers (e.g. ``'{:.1%}'``); default
+        :func:`format_number`.
+
+    Returns
+    -------
+    Classes
+
+    Examples
+    --------
+    >>> import geolink
+    >>> c = geolink.classify([1, 2, 4, 8, 16, 32], "fisher_jenks", k=3)
+    >>> c.upper, c.labels[0]
+    ((8.0, 16.0, 32.0), '1.00 – 8.00')
+    >>> geolink.classify([1, 7, 30], "user_defined", bins=[5, 20]).upper
+    (5.0, 20.0, 30.0)
     """
     import mapclassify
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
     if scheme not in SCHEMES:
-        raise ValueError(f"scheme must be one of {sorted(SCHEMES)}, got {scheme!r}")
-    v = pd.to_numeric(pd.Series(values), errors="coerce")
+        raise ValueError(f"scheme must be one of {', '.join(SCHEMES)} (mapclassify names), got {scheme!r}")
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
+        raise ValueError(f"k must be a positive whole number of classes, got {k!r}")
+    v = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float)
+    if np.isinf(v).any():
+        raise ValueError(f"{int(np.isinf(v).sum())} value(s) are infinite; classes need finite values")
     present = v.dropna().to_numpy(float)
     if present.size == 0:
         raise ValueError("no numeric values to classify")
-    if scheme == "user":
-        if breaks is None:
-            raise ValueError("scheme='user' needs breaks=[…]")
-        bins = sorted(float(b) for b in breaks)
-        if present.max() > bins[-1]:
-            bins.append(float(present.max()))
-        mc = mapclassify.UserDefined(present, bins)
+    if scheme == "user_defined":
+        if bins is None or len(bins) == 0:
+            raise ValueError("scheme='user_defined' needs bins=[upper bounds …]")
+        upper_bounds = sorted(float(b) for b in bins)
+        if present.max() > upper_bounds[-1]:
+            upper_bounds.append(float(present.max()))
+        mc = mapclassify.UserDefined(present, upper_bounds)
     else:
+        if bins is not None:
+            raise ValueError(f"bins= is for scheme='user_defined', not {scheme!r}")
+        kwargs = {} if scheme in _NO_K else {"k": int(min(k, len(np.unique(present))))}
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Numba not installed")  # same result, slower
-            mc = getattr(mapclassify, SCHEMES[scheme])(present, k=min(k, len(np.unique(present))))
+            warnings.filterwarnings("ignore", message="Not enough unique values")
+            mc = getattr(mapclassify, SCHEMES[scheme])(present, **kwargs)
     upper = tuple(float(b) for b in mc.bins)
     lower = (float(present.min()),) + upper[:-1]
-    # sample the colour map from 25 % so the lowest class stays visible on white and on grey context
     positions = np.linspace(0.25, 1.0, len(upper)) if len(upper) > 1 else [0.6]
     colors = tuple(to_hex(colormaps[cmap](p)) for p in positions)
     show = fmt.format if fmt else format_number
     labels = tuple(f"{show(lo)} – {show(up)}" for lo, up in zip(lower, upper, strict=True))
-    counts = tuple(int(c) for c in mc.counts)
-    return Classes(scheme, lower, upper, colors, labels, counts, int(v.isna().sum()))
+    return Classes(scheme, lower, upper, colors, labels)

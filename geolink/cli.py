@@ -1,22 +1,28 @@
-"""The ``geolink`` command line: a thin layer over the library functions.
+"""The ``geolink`` command line (also ``python -m geolink``): a thin layer over the library functions.
 
-Errors are one readable line on stderr (plus the join report when there is
-one) and exit code 2.
+Options follow the library's vocabulary (``--unit``, ``--value``, ``--time``,
+``--year``, ``--group``, ``--weight``, ``--scheme``/``--k``/``--bins``,
+``--distance``).  Every error — bad input, a missing file, a full disk — is
+one readable line on stderr (plus the join report when there is one) and exit
+code 2; ``GEOLINK_DEBUG=1`` shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import warnings
 from pathlib import Path
 
 import pandas as pd
-from pyogrio.errors import DataSourceError
 
 import geolink
+from geolink.autocorrelation import LISA_CATEGORIES
 from geolink.classes import SCHEMES
+from geolink.gpkg import Style
+from geolink.join import AGGREGATIONS
 
 
 def _save(fig, path: Path, dpi: int = 150) -> Path:
@@ -25,20 +31,33 @@ def _save(fig, path: Path, dpi: int = 150) -> Path:
     return path
 
 
-def _join(args) -> geolink.JoinReport:
+def _join(args):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         gdf = geolink.join(
-            args.table, on=args.on, year=args.year, agg=args.agg, strict=args.strict, sheet=args.sheet
+            args.table, unit=args.unit, year=args.year, agg=args.agg, strict=args.strict, sheet=args.sheet
         )
     report = gdf.attrs["join_report"]
     print(report.summary(), file=sys.stderr)
     return gdf
 
 
+def _classes(args, values):
+    return geolink.classify(values, args.scheme, k=args.k, bins=args.bins)
+
+
+def _require_column(gdf, column: str) -> None:
+    if column not in gdf.columns:
+        raise KeyError(f"column {column!r} not in the table; columns: {list(gdf.columns)}")
+
+
 def cmd_join(args) -> int:
     gdf = _join(args)
     report = gdf.attrs["join_report"]
+    styles = {}
+    if args.value:
+        _require_column(gdf, args.value)
+        styles["prefectures"] = Style(args.value, _classes(args, gdf[args.value]), title=args.value)
     layers = {"prefectures": gdf, "join_report": report.rows.astype({"input": str})}
     path = geolink.to_gpkg(
         args.output,
@@ -47,34 +66,36 @@ def cmd_join(args) -> int:
             "prefectures": f"{args.table} joined on {report.key}",
             "join_report": "outcome of every input row",
         },
+        styles=styles,
     )
     print(f"wrote {path}")
     return 0
 
 
 def cmd_map(args) -> int:
+    out = Path(args.output)
+    if out.suffix.lower() not in (".png", ".html"):
+        raise ValueError(f"-o must end in .png or .html, got {out.name!r}")
     gdf = _join(args)
     context = None
     if args.agglomeration:
         gdf = gdf.loc[gdf.index.intersection(geolink.cities_in(args.agglomeration).index)]
         units = geolink.prefectures()
         context = units[units["province_adcode"].isin(set(gdf["province_adcode"]))]
-    if args.column not in gdf.columns:
-        raise KeyError(f"column {args.column!r} not in the table; columns: {list(gdf.columns)}")
-    out = Path(args.output)
+    _require_column(gdf, args.value)
     common = {
-        "classes": geolink.classify(gdf[args.column], args.scheme, args.k, args.breaks),
+        "classes": _classes(args, gdf[args.value]),
         "title": args.title,
         "outlines": args.agglomeration,
         "context": context,
     }
     if out.suffix.lower() == ".html":
         out.parent.mkdir(parents=True, exist_ok=True)
-        geolink.web_map(gdf, args.column, **common).save(str(out))
+        geolink.web_map(gdf, args.value, **common).save(str(out))
     else:
         labels = "name_short" if args.labels else None
         fig = geolink.choropleth(
-            gdf, args.column, units=args.units, source=args.source, labels=labels, **common
+            gdf, args.value, value_unit=args.value_unit, source=args.source, labels=labels, **common
         )
         _save(fig, out, args.dpi)
     print(f"wrote {out}")
@@ -83,23 +104,25 @@ def cmd_map(args) -> int:
 
 def cmd_gini(args) -> int:
     table = geolink.read_table(args.table)
-    group = args.group
-    if group not in table.columns:  # an agglomeration grouping: units → groups by their adcode
-        if args.unit not in table.columns:
-            raise KeyError(
-                f"--group {group!r} is not a column, so it is read as an agglomeration grouping, which "
-                f"needs the unit column --unit (default 'adcode'); columns: {list(table.columns)}"
-            )
-        resolved = geolink.resolve_names(table[args.unit])
-        table = table.assign(adcode=resolved["adcode"].to_numpy())
-        group = geolink.agglomeration_groups(group, overlap=args.overlap)
     result = geolink.dagum_gini(
-        table, args.value, group, by=args.by, weights=args.weights, bootstrap=args.bootstrap, seed=0
+        table,
+        args.value,
+        group=args.group,
+        unit=args.unit,
+        time=args.time,
+        weight=args.weight,
+        overlap=args.overlap,
+        bootstrap=args.bootstrap,
+        seed=0,
+        dropna=args.dropna,
     )
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(result.summary.round(4).to_string(index=False))
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
+    if len(result.dropped):
+        reasons = result.dropped["reason"].value_counts().to_dict()
+        print(f"note: {len(result.dropped)} row(s) left out: {reasons}", file=sys.stderr)
     if args.output:
         geolink.to_gpkg(
             args.output,
@@ -109,11 +132,78 @@ def cmd_gini(args) -> int:
     return 0
 
 
+def _print_table(table: pd.DataFrame) -> None:
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print(table.round(4).to_string(index=False))
+
+
+def _report_dropped(result) -> None:
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if len(result.dropped):
+        reasons = result.dropped["reason"].value_counts().to_dict() if "reason" in result.dropped else {}
+        print(f"note: {len(result.dropped)} row(s) left out: {reasons}", file=sys.stderr)
+
+
+def cmd_moran(args) -> int:
+    out = Path(args.output) if args.output else None
+    if out is not None and out.suffix.lower() not in (".png", ".html", ".gpkg"):
+        raise ValueError(f"-o must end in .png, .html or .gpkg, got {out.name!r}")
+    table = geolink.read_table(args.table)
+    common = {"unit": args.unit, "time": args.time, "weights": args.weights, "permutations": args.permutations,
+              "seed": 0, "dropna": args.dropna}
+    _print_table(geolink.moran(table, args.value, **common).summary)
+    if out is None:
+        return 0
+    lisa = geolink.local_moran(table, args.value, fdr=args.fdr, **common)
+    _report_dropped(lisa)
+    times = lisa.table[lisa.time].unique() if lisa.time else [None]
+    at = times[-1]
+    shown = lisa.table if at is None else lisa.table[lisa.table[lisa.time] == at]
+    layer = geolink.prefectures().join(shown.set_index(lisa.unit), how="inner")
+    if out.suffix.lower() == ".png":
+        _save(geolink.lisa_map(lisa, time=at), out, args.dpi)
+    elif out.suffix.lower() == ".html":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        geolink.web_map(layer, "cluster", categories=LISA_CATEGORIES, title=f"LISA {args.value}").save(str(out))
+    else:
+        geolink.to_gpkg(out, {"lisa": layer}, styles={"lisa": Style.categorized("cluster", LISA_CATEGORIES)},
+                        descriptions={"lisa": f"LISA clusters of {args.value} ({args.weights})"})
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_theil(args) -> int:
+    table = geolink.read_table(args.table)
+    result = geolink.theil(table, args.value, group=args.group, unit=args.unit, time=args.time, weight=args.weight,
+                           overlap=args.overlap, bootstrap=args.bootstrap, seed=0, dropna=args.dropna)
+    _print_table(result.summary)
+    _report_dropped(result)
+    return 0
+
+
+def cmd_markov(args) -> int:
+    table = geolink.read_table(args.table)
+    result = geolink.markov(table, args.value, unit=args.unit, time=args.time, k=args.k, dropna=args.dropna)
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print(result.probabilities.round(3).to_string())
+    _report_dropped(result)
+    return 0
+
+
 def cmd_decay(args) -> int:
     table = geolink.read_table(args.table)
     result = geolink.distance_decay(
-        table, args.target, args.indicator, distance=args.distance, lon=args.lon, lat=args.lat
+        table,
+        args.value,
+        target=args.target,
+        distance=args.distance,
+        lon=args.lon,
+        lat=args.lat,
+        dropna=args.dropna,
     )
+    if len(result.dropped):
+        print(f"note: {len(result.dropped)} unit(s) without coordinates left out", file=sys.stderr)
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(result.correlations.round(4).to_string(index=False))
         print(result.fits.round(4).to_string(index=False))
@@ -124,11 +214,11 @@ def cmd_decay(args) -> int:
 
 
 def cmd_export(args) -> int:
-    ids = args.agglomerations or None
+    group = args.agglomerations or None
     layers = {
         "prefectures": geolink.prefectures(),
-        "agglomerations": geolink.agglomeration_outline(ids),
-        "membership": geolink.agglomerations(ids),
+        "agglomerations": geolink.agglomeration_outline(group),
+        "membership": geolink.agglomerations(group),
     }
     geolink.to_gpkg(
         args.output,
@@ -160,45 +250,74 @@ def cmd_demo(args) -> int:
     from geolink.demo import run
 
     start = time.perf_counter()
-    index = run(Path(args.out), progress=lambda msg: print(f"[{time.perf_counter() - start:5.1f}s] {msg}"))
+    index = run(Path(args.output), progress=lambda msg: print(f"[{time.perf_counter() - start:5.1f}s] {msg}"))
     print(f"done in {time.perf_counter() - start:.1f} s: open {index}")
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (and exit code 2), like every other error of the command."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, got {text}")
+    return value
+
+
 def _table_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("table", help="CSV (UTF-8 or GBK) or Excel file")
-    p.add_argument("--on", help="column naming the units (detected if omitted)")
-    p.add_argument("--year", type=int, help="the table's year (decides historical names)")
-    p.add_argument("--agg", help="combine rows of the same unit: sum, mean, first …")
+    p.add_argument("--unit", help="column naming the units (detected if omitted)")
+    p.add_argument("--year", type=int, help="the table's vintage (decides historical names)")
+    p.add_argument("--agg", choices=AGGREGATIONS, help="combine rows of the same unit")
     p.add_argument("--strict", action="store_true", help="fail if any row is not joined")
     p.add_argument("--sheet", default=0, help="Excel sheet (name or number)")
 
 
+def _class_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scheme", default="quantiles", choices=list(SCHEMES), help="mapclassify scheme")
+    p.add_argument("--k", type=_positive_int, default=5, help="number of classes")
+    p.add_argument("--bins", type=float, nargs="+", help="upper class bounds, with --scheme user_defined")
+
+
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="geolink", description=geolink.__doc__)
-    sub = ap.add_subparsers(dest="command", required=True)
+    """The argument parser of the ``geolink`` command.
+
+    Examples
+    --------
+    >>> from geolink.cli import parser
+    >>> args = parser().parse_args(["gini", "t.csv", "--value", "v", "--group", "eight"])
+    >>> args.group, args.unit, args.time
+    ('eight', 'adcode', None)
+    """
+    ap = _Parser(prog="geolink", description=geolink.__doc__)
+    sub = ap.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser(
         "demo", help="run every bundled analysis into maps/ (PNGs, HTML, GeoPackage, index.html)"
     )
-    p.add_argument("--out", default="maps", help="output folder (default: maps)")
+    p.add_argument("-o", "--output", default="maps", help="output folder (default: maps)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("join", help="join a city table onto the prefectures and write a GeoPackage")
     _table_args(p)
     p.add_argument("-o", "--output", required=True, help="output .gpkg")
+    p.add_argument("--value", help="column to style the layer by (graduated colours)")
+    _class_args(p)
     p.set_defaults(func=cmd_join)
 
     p = sub.add_parser("map", help="choropleth of a column of a city table (.png or .html)")
     _table_args(p)
-    p.add_argument("--column", required=True)
+    p.add_argument("--value", required=True, help="the column mapped")
     p.add_argument("-o", "--output", required=True, help="output .png or .html")
-    p.add_argument("--scheme", default="quantiles", choices=sorted(SCHEMES))
-    p.add_argument("--k", type=int, default=5, help="number of classes")
-    p.add_argument("--breaks", type=float, nargs="+", help="upper class bounds, with --scheme user")
+    _class_args(p)
     p.add_argument("--agglomeration", help="restrict to an agglomeration (id or name) and outline it")
     p.add_argument("--title")
-    p.add_argument("--units", help="unit of the values, for the legend")
+    p.add_argument("--value-unit", help="unit of measurement of the values, for the legend (e.g. 万人)")
     p.add_argument("--source", help="data-source note")
     p.add_argument("--labels", action="store_true", help="print unit names")
     p.add_argument("--dpi", type=int, default=150)
@@ -210,19 +329,58 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--group", required=True, help="group column, or an agglomeration grouping such as 'eight'"
     )
-    p.add_argument("--unit", default="adcode", help="unit column used with an agglomeration grouping")
-    p.add_argument("--overlap", default="first", help="rule for units in several agglomerations")
-    p.add_argument("--by", help="e.g. year")
-    p.add_argument("--weights")
-    p.add_argument("--bootstrap", type=int, default=0)
+    p.add_argument("--unit", default="adcode", help="column naming the units (codes or names)")
+    p.add_argument(
+        "--overlap", default="first", choices=["raise", "first", "prefer_full", "drop"],
+        help="rule for units in several agglomerations",
+    )
+    p.add_argument("--time", help="time column: one decomposition per value (e.g. year)")
+    p.add_argument("--weight", help="column of positive weights (e.g. population)")
+    p.add_argument("--bootstrap", type=int, default=0, help="bootstrap replicates for intervals")
+    p.add_argument("--dropna", action="store_true", help="leave rows with a missing value out")
     p.add_argument("-o", "--output", help="write the tables to this .gpkg")
     p.set_defaults(func=cmd_gini)
+
+    p = sub.add_parser("moran", help="global Moran's I; with -o also LISA clusters (.png, .html or .gpkg)")
+    p.add_argument("table")
+    p.add_argument("--value", required=True)
+    p.add_argument("--unit", default="adcode", help="column naming the units (codes or names)")
+    p.add_argument("--time", help="time column: one result per value")
+    p.add_argument("--weights", default="queen", choices=["queen", "rook", "knn", "distance_band", "inverse_distance"])
+    p.add_argument("--permutations", type=int, default=999)
+    p.add_argument("--fdr", action="store_true", help="LISA significance by false discovery rate")
+    p.add_argument("--dropna", action="store_true", help="leave rows with a missing value out")
+    p.add_argument("-o", "--output", help="LISA cluster map .png / .html, or a .gpkg layer")
+    p.add_argument("--dpi", type=int, default=150)
+    p.set_defaults(func=cmd_moran)
+
+    p = sub.add_parser("theil", help="Theil T and L with the within/between decomposition by group")
+    p.add_argument("table")
+    p.add_argument("--value", required=True)
+    p.add_argument("--group", required=True, help="group column, or an agglomeration grouping such as 'eight'")
+    p.add_argument("--unit", default="adcode", help="column naming the units (codes or names)")
+    p.add_argument("--overlap", default="first", choices=["raise", "first", "prefer_full", "drop"])
+    p.add_argument("--time", help="time column")
+    p.add_argument("--weight", help="column of positive weights (e.g. population)")
+    p.add_argument("--bootstrap", type=int, default=0)
+    p.add_argument("--dropna", action="store_true")
+    p.set_defaults(func=cmd_theil)
+
+    p = sub.add_parser("markov", help="Markov transition probabilities between quantile classes")
+    p.add_argument("table")
+    p.add_argument("--value", required=True)
+    p.add_argument("--unit", default="adcode")
+    p.add_argument("--time", default="year")
+    p.add_argument("--k", type=_positive_int, default=5, help="number of quantile classes")
+    p.add_argument("--dropna", action="store_true")
+    p.set_defaults(func=cmd_markov)
 
     p = sub.add_parser("decay", help="distance decay of indicators of points to a target")
     p.add_argument("table", help="table with lon/lat (WGS 84) and indicator columns")
     p.add_argument("--target", required=True, help="prefecture (adcode or name)")
-    p.add_argument("--indicator", required=True, nargs="+")
+    p.add_argument("--value", required=True, nargs="+", help="indicator column(s)")
     p.add_argument("--distance", default="boundary", choices=["boundary", "centroid"])
+    p.add_argument("--dropna", action="store_true", help="leave units without coordinates out")
     p.add_argument("--lon", default="lon")
     p.add_argument("--lat", default="lat")
     p.add_argument("-o", "--output", help="scatter plot with fitted curves (.png)")
@@ -240,12 +398,28 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Run the ``geolink`` command with ``argv`` (default: the process arguments); returns the exit code.
+
+    Examples
+    --------
+    >>> from geolink.cli import main
+    >>> main(["summary"])     # doctest: +ELLIPSIS
+    geolink ...: 370 prefecture-level units (WGS 84)
+    ...
+    0
+    """
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as stop:  # --help, or a usage error already printed as one line
+        return int(stop.code or 0)
     try:
         return args.func(args)
-    except (KeyError, ValueError, OSError, ImportError, DataSourceError) as exc:
+    except Exception as exc:  # every error is one line and exit code 2
+        if os.environ.get("GEOLINK_DEBUG"):
+            raise
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        print(f"geolink {args.command}: error: {message}", file=sys.stderr)
+        kind = "" if isinstance(exc, (KeyError, ValueError, OSError)) else f"{type(exc).__name__}: "
+        print(f"geolink {args.command}: error: {kind}{message}", file=sys.stderr)
         return 2
 
 

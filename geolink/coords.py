@@ -5,8 +5,8 @@ metres applied by Chinese map providers inside mainland China (the
 ``out_of_china`` box below).  The forward offset is the published
 "eviltransform" formula; the inverse has no closed form and is obtained by
 fixed-point iteration until the forward transform of the estimate reproduces
-the input to < 1e-9 degrees (about 0.1 mm), far below the 0.5 m required by
-SPEC §1.  BD-09 is a further small rotation/scaling of GCJ-02; its usual
+the input to < 1e-9 degrees (about 0.1 mm), far below the 0.5 m a
+prefecture map needs.  BD-09 is a further small rotation/scaling of GCJ-02; its usual
 closed-form inverse (0.1 m error) is refined the same way.
 
 All functions are vectorised over numpy arrays (longitude, latitude in
@@ -132,7 +132,29 @@ def _check_crs(name: str) -> str:
 
 
 def convert(lon, lat, src: str, dst: str = "wgs84") -> tuple[np.ndarray, np.ndarray]:
-    """Convert coordinates between ``'wgs84'``, ``'gcj02'`` and ``'bd09'``."""
+    """Convert coordinates between ``'wgs84'``, ``'gcj02'`` (Amap, Tencent) and ``'bd09'`` (Baidu).
+
+    GCJ-02 → WGS 84 is the iterative inverse of the published forward offset
+    (to < 1e-9°); points outside China are left as they are, as the offset
+    applies only inside China.
+
+    Parameters
+    ----------
+    lon, lat : array-likes of degrees.
+    src, dst : coordinate systems (``'wgs84'``, ``'gcj02'``, ``'bd09'``; ``'EPSG:4326'`` = wgs84).
+
+    Returns
+    -------
+    (lon, lat) : numpy arrays of degrees.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> lon, lat = geolink.convert_coords([114.0579], [22.5431], "wgs84", "gcj02")
+    >>> back = geolink.convert_coords(lon, lat, "gcj02", "wgs84")
+    >>> [round(float(v), 9) for v in (*back[0], *back[1])], bool(lon[0] != 114.0579)
+    ([114.0579, 22.5431], True)
+    """
     src, dst = _check_crs(src), _check_crs(dst)
     if src == dst:
         return np.asarray(lon, float).copy(), np.asarray(lat, float).copy()

@@ -1,10 +1,13 @@
-"""Bundled datasets: the source papers' published tables and Dongguan's towns.
+"""Bundled datasets: the 2010/2020 census by prefecture, the source papers' published tables and Dongguan's towns.
 
 ``geolink.datasets.names()`` lists them; ``geolink.datasets.load(name)`` returns
 a tidy DataFrame keyed by adcodes (cities) or agglomeration ids, so it joins
-onto :func:`geolink.prefectures` and :func:`geolink.agglomerations`.  Values
-are as printed in the papers; provenance, table numbers, source lines and the
-consistency findings are in ``data/papers/README.md``.
+onto :func:`geolink.prefectures` and :func:`geolink.agglomerations`.  The
+census table is Lei Dong et al. (2022), "Mapping Evolving Population Geography
+in China" (MIT licence), values only; its provenance, columns, units and
+formulas are in ``data/census/README.md``.  The papers' values are as printed;
+provenance, table numbers, source lines and the consistency findings are in
+``data/papers/README.md``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ import pandas as pd
 from geolink._paths import bundled
 
 CITY_CODES = {"guangzhou": "440100", "shenzhen": "440300"}
+
+#: The source papers, cited by author, year and title as far as the texts give them.
+GZ_SZ_PAPER = "《特区经济》 (Special Zone Economy) 2025 no. 2, Guangzhou–Shenzhen industrial linkage (authors, title not in the text)"
+COAGG_PAPER = "陈秀英、王梦翠 (2023 or later), 中国城市群生产性服务业与制造业协同集聚的空间差异及收敛性研究"
 
 
 def _read(name: str, folder: str = "papers") -> pd.DataFrame:
@@ -72,50 +79,65 @@ def _dongguan_towns() -> pd.DataFrame:
     return pd.read_csv(bundled("data") / "dongguan_towns.csv", dtype={"code": str})
 
 
+def _census() -> pd.DataFrame:
+    table = pd.read_csv(
+        bundled("data") / "census" / "census_city_2010_2020.csv",
+        dtype={"adcode": str, "province_adcode": str, "year": int},
+    )
+    table["population"] = table["population"].astype("Int64")
+    return table
+
+
 _DATASETS = {
     "gz_sz_lq": (
         _gz_sz_lq,
-        "Seed 000 Table 2: LQ of 34 manufacturing industries, Guangzhou and Shenzhen, 2011 and 2022 (long)",
+        f"{GZ_SZ_PAPER}, Table 2: LQ of 34 manufacturing industries, Guangzhou and Shenzhen, 2011 and 2022 (long)",
     ),
     "gz_sz_lq_change": (
         _gz_sz_lq_change,
-        "Seed 000 Table 2: 2011 and 2022 LQ and the published change, per city and industry",
+        f"{GZ_SZ_PAPER}, Table 2: 2011 and 2022 LQ and the published change, per city and industry",
     ),
     "gz_sz_lq_ratio": (
         _gz_sz_lq_ratio,
-        "Seed 000 Table 1: 2022 LQ of Guangzhou and Shenzhen and the published LQ ratio",
+        f"{GZ_SZ_PAPER}, Table 1: 2022 LQ of Guangzhou and Shenzhen and the published LQ ratio",
     ),
     "gz_sz_structure": (
         _gz_sz_structure,
-        "Seed 000 text: 2022 three-sector structure (%) of Guangzhou and Shenzhen",
+        f"{GZ_SZ_PAPER}, text: 2022 three-sector structure (%) of Guangzhou and Shenzhen",
     ),
     "gz_sz_linkage": (
         lambda: _read("gz_sz_linkage_published.csv"),
-        "Seed 000 text: published industrial linkage index figures",
+        f"{GZ_SZ_PAPER}, text: published industrial linkage index figures",
     ),
     "coagglomeration": (
         lambda: _read("coagglomeration_by_agglomeration.csv"),
-        "Seed 002 Table 1: co-agglomeration index by agglomeration, 2004–2018",
+        f"{COAGG_PAPER}, Table 1: co-agglomeration index by agglomeration, 2004–2018",
     ),
     "dagum_within": (
         lambda: _paper_table("dagum_within.csv"),
-        "Seed 002 Table 2: overall G ('all') and within-agglomeration G_jj, 2004–2018",
+        f"{COAGG_PAPER}, Table 2: overall G ('all') and within-agglomeration G_jj, 2004–2018",
     ),
     "dagum_between": (
         lambda: _read("dagum_between.csv"),
-        "Seed 002 Table 3: mean between-agglomeration G_jh 2004–2018 and change (%)",
+        f"{COAGG_PAPER}, Table 3: mean between-agglomeration G_jh 2004–2018 and change (%)",
     ),
     "dagum_decomposition": (
         lambda: _read("dagum_decomposition.csv"),
-        "Seed 002 Table 4: G_w, G_nb, G_t and shares (%), 2004–2018",
+        f"{COAGG_PAPER}, Table 4: G_w, G_nb, G_t and shares (%), 2004–2018",
     ),
     "sigma": (
         lambda: _paper_table("sigma_convergence.csv"),
-        "Seed 002 Table 5: σ (coefficient of variation) by agglomeration ('all' = the eight), 2004–2018",
+        f"{COAGG_PAPER}, Table 5: σ (coefficient of variation) by agglomeration ('all' = the eight), 2004–2018",
     ),
     "dongguan_towns": (
         _dongguan_towns,
         "Dongguan's 4 streets and 28 towns: NBS code, WGS 84 point, 2020 census population",
+    ),
+    "census": (
+        _census,
+        "Census 2010 and 2020 by prefecture (369 units × 2 years): population, urban/rural, household size, "
+        "sex ratio, age shares, urbanisation and growth; Lei Dong et al. (2022), Mapping Evolving Population "
+        "Geography in China",
     ),
 }
 

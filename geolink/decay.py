@@ -1,4 +1,4 @@
-"""Distance decay (SPEC §4): indicators of units (e.g. Dongguan's towns) against geodesic distance to a target.
+"""Distance decay: indicators of units (e.g. Dongguan's towns) against geodesic distance to a target.
 
 Per indicator: Pearson and Spearman correlation with p-values, and four OLS
 fits of the indicator y on the distance d (km):
@@ -15,7 +15,6 @@ or y ≤ 0 are left out of the models that take their log, and counted in
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -25,24 +24,37 @@ import shapely
 import statsmodels.api as sm
 from scipy import stats
 
+from geolink._checks import concat_dropped, dropped, reject, require_columns
 from geolink.boundaries import prefectures
 from geolink.names import to_adcode
-from geolink.spatial import GEOD, centroids, geodesic_distance_km
+from geolink.spatial import centroid_distance_km, check_distance, geodesic_distance_km
 
 MODELS = ("linear", "log_linear", "power", "exponential")
-DISTANCES = ("boundary", "centroid")
 
 
 @dataclass
 class DecayResult:
     """Result of :func:`distance_decay`.
 
-    units : the units with ``distance_km`` and ``inside`` (distance 0: in or touching the target).
-    correlations : per indicator: ``n``, ``pearson_r``, ``pearson_p``, ``spearman_rho``, ``spearman_p``.
+    Attributes
+    ----------
+    units : the units used, with ``distance_km`` and ``inside`` (distance 0: in or touching the target).
+    correlations : per indicator: ``n``, ``pearson_r``, ``pearson_p``, ``spearman_rho``, ``spearman_p``, ``n_missing``.
     fits : per indicator × model: ``n``, ``n_excluded``, ``intercept``, ``slope``, their standard
         errors, ``slope_p`` and ``r2`` (of the fitted, possibly logged, equation).
-    target : the target geometry (WGS 84) and ``target_name``; ``distance``: how distance was measured.
-    excluded : units left out for lack of coordinates (a warning names them).
+    target : the target geometry (WGS 84); ``target_name`` its name.
+    distance : how distance was measured (``'boundary'`` or ``'centroid'``).
+    value : the indicator columns.
+    dropped : units left out (no coordinates, with ``dropna=True``) with a ``reason``.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> res = geolink.distance_decay(geolink.datasets.load("dongguan_towns"), "pop_2020", target="深圳市", dropna=True)
+    >>> res.fits.set_index("model").loc["power", ["n", "n_excluded"]].tolist()
+    [31, 0]
+    >>> round(float(res.units.set_index("name").loc["长安镇", "distance_km"]), 1)
+    1.5
     """
 
     units: gpd.GeoDataFrame
@@ -51,12 +63,21 @@ class DecayResult:
     target: shapely.Geometry
     target_name: str
     distance: str
-    indicators: list[str]
-    excluded: pd.DataFrame
+    value: list[str]
+    dropped: pd.DataFrame
 
-    def predict(self, indicator: str, model: str, d) -> np.ndarray:
-        """Fitted indicator values at distances ``d`` (km)."""
-        row = self.fits.set_index(["indicator", "model"]).loc[(indicator, model)]
+    def predict(self, value: str, model: str, d) -> np.ndarray:
+        """Fitted values of indicator ``value`` by ``model`` at distances ``d`` (km).
+
+        Examples
+        --------
+        >>> import geolink
+        >>> towns = geolink.datasets.load("dongguan_towns")
+        >>> res = geolink.distance_decay(towns, "pop_2020", target="深圳市", dropna=True)
+        >>> res.predict("pop_2020", "linear", [0, 10]).round(-3).tolist()
+        [611000.0, 470000.0]
+        """
+        row = self.fits.set_index(["indicator", "model"]).loc[(value, model)]
         d = np.asarray(d, dtype=float)
         a, b = row["intercept"], row["slope"]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -68,24 +89,27 @@ class DecayResult:
             }[model]()
 
 
-def _as_points(units, lon: str, lat: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """The units with a location (WGS 84) and the ones without (left out, reported)."""
-    if isinstance(units, gpd.GeoDataFrame):
-        gdf = units if units.crs is not None else units.set_crs("EPSG:4326")
-        bad = (gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
+def _as_units(data, lon: str, lat: str, dropna: bool) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The units with a location (WGS 84), and the ones without (an error unless ``dropna``)."""
+    if isinstance(data, gpd.GeoDataFrame):
+        if data.crs is None:
+            raise ValueError("the units have no CRS: set one first (e.g. data.set_crs('EPSG:4326'))")
+        gdf, bad = data, (data.geometry.isna() | data.geometry.is_empty).to_numpy()
     else:
-        missing = [c for c in (lon, lat) if c not in units.columns]
-        if missing:
-            raise KeyError(f"units need a geometry or the columns {lon!r} and {lat!r}; missing {missing}")
-        bad = (units[lon].isna() | units[lat].isna()).to_numpy()
-        gdf = gpd.GeoDataFrame(units, geometry=gpd.points_from_xy(units[lon], units[lat]), crs="EPSG:4326")
-    excluded = pd.DataFrame(units[bad]).assign(reason="no coordinates")
-    if bad.any():
-        label = excluded["name"] if "name" in excluded.columns else pd.Series(excluded.index)
-        warnings.warn(
-            f"{int(bad.sum())} unit(s) without coordinates left out: {label.tolist()[:10]}", stacklevel=3
+        require_columns(data, [lon, lat])
+        x, y = (pd.to_numeric(data[c], errors="coerce") for c in (lon, lat))
+        reject(data, (x.isna() & data[lon].notna()) | (y.isna() & data[lat].notna()), "a coordinate is not a number")
+        reject(data, ~(x.abs() <= 180) & x.notna() | ~(y.abs() <= 90) & y.notna(), "a coordinate is out of range (|lon| ≤ 180, |lat| ≤ 90)")
+        reject(data, (x == 0) & (y == 0), "the point is (0, 0): a missing coordinate written as 0?")
+        bad = (x.isna() | y.isna()).to_numpy()
+        gdf = gpd.GeoDataFrame(data, geometry=gpd.points_from_xy(x, y), crs="EPSG:4326")
+    if bad.any() and not dropna:
+        named = data["name"] if "name" in data.columns else pd.Series(data.index)
+        raise ValueError(
+            f"{int(bad.sum())} unit(s) without coordinates: {named[bad].tolist()[:10]}; "
+            "pass dropna=True to leave them out"
         )
-    return gdf[~bad].to_crs("EPSG:4326"), excluded
+    return gdf[~bad].to_crs("EPSG:4326"), dropped(pd.DataFrame(data), bad, "no coordinates")
 
 
 def _target(target, distance: str, resolution: str) -> tuple[shapely.Geometry, str]:
@@ -94,11 +118,14 @@ def _target(target, distance: str, resolution: str) -> tuple[shapely.Geometry, s
     if isinstance(target, shapely.Geometry):
         return target, target.geom_type
     code = to_adcode(target)
-    unit = prefectures(resolution).loc[[code]]
-    geom = unit.geometry.iloc[0]
+    unit = prefectures(resolution=resolution).loc[code]
+    return unit.geometry, unit["name"]
+
+
+def _distances(gdf: gpd.GeoDataFrame, geom, distance: str) -> np.ndarray:
     if distance == "centroid":
-        geom = centroids(unit).iloc[0]
-    return geom, unit["name"].iloc[0]
+        return centroid_distance_km(gdf.geometry, geom)
+    return geodesic_distance_km(gdf.geometry, geom)
 
 
 def _ols(x: np.ndarray, y: np.ndarray) -> dict:
@@ -113,84 +140,92 @@ def _ols(x: np.ndarray, y: np.ndarray) -> dict:
     }
 
 
+def _fit_indicator(name: str, d: np.ndarray, y: np.ndarray) -> tuple[dict, list[dict]]:
+    ok = ~np.isnan(y)
+    dd, yy = d[ok], y[ok]
+    if len(yy) < 3:
+        raise ValueError(f"{name!r}: only {len(yy)} unit(s) with a value; at least 3 are needed")
+    if np.ptp(yy) == 0 or np.ptp(dd) == 0:
+        raise ValueError(f"{name!r}: the {'values' if np.ptp(yy) == 0 else 'distances'} are all equal; no relation to fit")
+    pr, pp = stats.pearsonr(dd, yy)
+    sr, sp = stats.spearmanr(dd, yy)
+    corr = {"indicator": name, "n": len(yy), "pearson_r": pr, "pearson_p": pp, "spearman_rho": sr,
+            "spearman_p": sp, "n_missing": int((~ok).sum())}
+    fits = []
+    for model in MODELS:
+        use = np.ones_like(yy, dtype=bool)
+        if model in ("log_linear", "power"):
+            use &= dd > 0
+        if model in ("power", "exponential"):
+            use &= yy > 0
+        x = np.log(dd[use]) if model in ("log_linear", "power") else dd[use]
+        target_y = np.log(yy[use]) if model in ("power", "exponential") else yy[use]
+        row = {"indicator": name, "model": model, "n": int(use.sum()), "n_excluded": int((~use).sum() + (~ok).sum())}
+        row.update(_ols(x, target_y) if use.sum() >= 3 else {})
+        fits.append(row)
+    return corr, fits
+
+
 def distance_decay(
-    units,
+    data,
+    value,
+    *,
     target,
-    indicators,
     distance: str = "boundary",
     lon: str = "lon",
     lat: str = "lat",
     resolution: str = "display",
+    dropna: bool = False,
 ) -> DecayResult:
     """Relate indicators of units to their geodesic distance (km) from a target.
 
     Parameters
     ----------
-    units : GeoDataFrame of points or polygons, or a DataFrame with ``lon``/``lat`` (WGS 84).
+    data : GeoDataFrame of points or polygons, or a DataFrame with ``lon``/``lat`` columns (WGS 84).
+    value : indicator column name(s).
     target : adcode or name of a prefecture-level unit (e.g. ``'深圳市'``), a
-        ``(lon, lat)`` point or a shapely geometry.
-    indicators : column name(s) of the units.
-    distance : ``'boundary'`` — to the nearest point of the target's boundary
-        (0 for units inside or touching it); ``'centroid'`` — to the target's
-        area centroid.  A point target is a point either way.
+        ``(lon, lat)`` point or a shapely geometry (WGS 84).
+    distance : ``'boundary'``: from each unit to the nearest point of the
+        target (for polygon units: between the nearest boundary points; 0 for
+        units inside or touching the target); ``'centroid'``: from each unit's
+        area centroid to the target's area centroid (a point is its own centroid).
+    lon, lat : coordinate columns of a DataFrame.
+    resolution : boundaries of a named target.
+    dropna : leave units without coordinates out (``dropped``) and missing
+        indicator values out per indicator (``n_missing``), instead of raising.
 
-    Units without coordinates are left out with a warning naming them
-    (``result.excluded``); missing indicator values are left out per
-    indicator and counted (``n_missing`` in ``correlations``, ``n_excluded``
-    in ``fits``).
+    Returns
+    -------
+    DecayResult
+
+    Examples
+    --------
+    >>> import geolink
+    >>> towns = geolink.datasets.load("dongguan_towns")     # 大岭山镇 has no point: dropna=True
+    >>> res = geolink.distance_decay(towns, "pop_2020", target="深圳市", dropna=True)
+    >>> res.correlations[["n", "pearson_r", "spearman_rho"]].round(2).values.tolist()
+    [[31.0, -0.63, -0.66]]
+    >>> res.dropped["name"].tolist()
+    ['大岭山镇']
     """
-    if distance not in DISTANCES:
-        raise ValueError(f"distance must be one of {DISTANCES}, got {distance!r}")
-    indicators = [indicators] if isinstance(indicators, str) else list(indicators)
-    gdf, excluded = _as_points(units, lon, lat)
-    missing = [c for c in indicators if c not in gdf.columns]
-    if missing:
-        raise KeyError(f"indicator column(s) {missing} not in units; columns: {list(gdf.columns)}")
+    check_distance(distance)
+    value = [value] if isinstance(value, str) else list(value)
+    gdf, no_place = _as_units(data, lon, lat, dropna)
+    require_columns(gdf, value)
     geom, name = _target(target, distance, resolution)
-    if geom.geom_type == "Point" and gdf.geom_type.eq("Point").all():
-        d = (
-            GEOD.inv(gdf.geometry.x, gdf.geometry.y, np.full(len(gdf), geom.x), np.full(len(gdf), geom.y))[2]
-            / 1e3
-        )
-    else:
-        d = geodesic_distance_km(gdf.geometry, geom)
+    d = _distances(gdf, geom, distance)
     gdf = gdf.assign(distance_km=d, inside=np.asarray(d) == 0)
     corr_rows, fit_rows = [], []
-    for ind in indicators:
-        y = pd.to_numeric(gdf[ind], errors="coerce").to_numpy(float)
-        ok = ~np.isnan(y)
-        dd, yy = gdf["distance_km"].to_numpy(float)[ok], y[ok]
-        if len(yy) < 3:
-            raise ValueError(f"{ind!r}: only {len(yy)} unit(s) with a value; at least 3 are needed")
-        pr, pp = stats.pearsonr(dd, yy)
-        sr, sp = stats.spearmanr(dd, yy)
-        corr_rows.append(
-            {
-                "indicator": ind,
-                "n": len(yy),
-                "pearson_r": pr,
-                "pearson_p": pp,
-                "spearman_rho": sr,
-                "spearman_p": sp,
-                "n_missing": int((~ok).sum()),
-            }
-        )
-        for model in MODELS:
-            use = np.ones_like(yy, dtype=bool)
-            if model in ("log_linear", "power"):
-                use &= dd > 0
-            if model in ("power", "exponential"):
-                use &= yy > 0
-            x = np.log(dd[use]) if model in ("log_linear", "power") else dd[use]
-            target_y = np.log(yy[use]) if model in ("power", "exponential") else yy[use]
-            row = {
-                "indicator": ind,
-                "model": model,
-                "n": int(use.sum()),
-                "n_excluded": int((~use).sum() + (~ok).sum()),
-            }
-            row.update(_ols(x, target_y) if use.sum() >= 3 else {})
-            fit_rows.append(row)
+    for ind in value:
+        raw = gdf[ind]
+        y = pd.to_numeric(raw, errors="coerce")
+        reject(gdf, y.isna() & raw.notna(), f"{ind!r} is not a number")
+        reject(gdf, np.isinf(y.astype(float)), f"{ind!r} is infinite")
+        if not dropna:
+            reject(gdf, y.isna(), f"{ind!r} is missing (pass dropna=True to leave these units out)")
+        corr, fits = _fit_indicator(ind, gdf["distance_km"].to_numpy(float), y.to_numpy(float))
+        corr_rows.append(corr)
+        fit_rows += fits
     return DecayResult(
         units=gdf,
         correlations=pd.DataFrame(corr_rows),
@@ -198,6 +233,6 @@ def distance_decay(
         target=geom,
         target_name=name,
         distance=distance,
-        indicators=indicators,
-        excluded=excluded,
+        value=value,
+        dropped=concat_dropped(no_place),
     )

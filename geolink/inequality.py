@@ -1,6 +1,7 @@
 """Dagum (1997) Gini decomposition by groups (agglomerations), in O(n log n).
 
-Notation of SPEC §3: values y_ji of unit i in group j, group sizes n_j (or
+Dagum, C. (1997), "A new approach to the decomposition of the Gini income inequality ratio",
+Empirical Economics 22, 515–531.  Notation: values y_ji of unit i in group j, group sizes n_j (or
 weight totals W_j), means μ_j, overall mean μ, ``p_j = n_j / n`` and
 ``s_j = n_j μ_j / (n μ)``.
 
@@ -24,16 +25,18 @@ never an n × n matrix.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from geolink._checks import reject, require_columns
+from geolink._checks import concat_dropped, dropped, numeric_values, reject, require_labels
+from geolink.agglomerations import group_labels
 
 
 def pair_sum_matrix(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted pair sums between all groups at once, from one sort and prefix sums.
+    """Weighted pair sums between all groups at once, from per-group sorting and prefix sums.
 
     ``y``, ``codes`` (group numbers 0..k−1) and ``w`` have shape ``(n,)`` or
     ``(B, n)`` (B independent samples, e.g. bootstrap replicates).  Returns
@@ -41,42 +44,126 @@ def pair_sum_matrix(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> 
     ``above[j, h] = Σ_{i∈j} Σ_{r∈h} w_i w_r max(y_i − y_r, 0)`` and
     ``below[j, h] = Σ_{i∈j} Σ_{r∈h} w_i w_r max(y_r − y_i, 0)``, so that
     ``above + below`` holds the sums of ``|y_i − y_r|`` (the diagonal: within
-    groups).  The values are sorted once; for each group h, running sums of
-    h's weights and weighted values along the sorted order give, at every
-    position, the weight and weighted sum of h's values below it; one
-    ``bincount`` per h then sums over the groups j.  Cost O(B (n log n + k n)),
-    memory O(B n).  Tied values contribute 0 whichever side they fall on.
+    groups) and ``below`` is the transpose of ``above``.
+
+    Each group's values are sorted on their own, with running sums of the
+    weights and weighted values.  For a pair of groups (a, b), the position of
+    every value of the smaller group a among b's sorted values (a binary
+    search, or for B samples one merge of the two sorted runs per sample)
+    gives the weight ``W_b(<y)`` and weighted sum ``S_b(<y)`` of b's values
+    below it, so ``Σ_{r∈b} w_r max(y − y_r, 0) = y W_b(<y) − S_b(<y)`` and
+    ``Σ_{r∈b} w_r max(y_r − y, 0) = (S_b − S_b(<y)) − y (W_b − W_b(<y))``.
+    Cost O(B n log n) for the sorts and O(B n (k−1)/2 log n) for the
+    searches; memory O(B n), never a (k, n) or n × n array.  Tied values
+    contribute 0 whichever side they fall on.
+
+    Examples
+    --------
+    >>> above, below = pair_sum_matrix(np.array([1.0, 5.0, 2.0]), np.array([0, 0, 1]), np.ones(3), 2)
+    >>> above.tolist(), below.tolist()
+    ([[4.0, 3.0], [1.0, 0.0]], [[4.0, 1.0], [3.0, 0.0]])
     """
-    y2, c2, w2 = np.atleast_2d(y), np.atleast_2d(codes), np.atleast_2d(w)
-    c2, w2 = np.broadcast_to(c2, y2.shape), np.broadcast_to(w2, y2.shape)
-    B = y2.shape[0]
-    order = np.argsort(y2, axis=1, kind="stable")
-    ys = np.take_along_axis(y2, order, axis=1)
-    cs = np.take_along_axis(c2, order, axis=1)
-    ws = np.take_along_axis(w2, order, axis=1)
-    slot = (cs + k * np.arange(B)[:, None]).ravel()  # (replicate, group j) of every position
-    above = np.empty((B, k, k))
-    below = np.empty((B, k, k))
-    for h in range(k):
-        wh = np.where(cs == h, ws, 0.0)
-        cw = np.cumsum(wh, axis=1)  # weight of group h at or below each position
-        cwy = np.cumsum(wh * ys, axis=1)
-        up = ws * (ys * cw - cwy)
-        down = ws * ((cwy[:, -1:] - cwy) - ys * (cw[:, -1:] - cw))
-        above[:, :, h] = np.bincount(slot, weights=up.ravel(), minlength=B * k).reshape(B, k)
-        below[:, :, h] = np.bincount(slot, weights=down.ravel(), minlength=B * k).reshape(B, k)
+    y2 = np.atleast_2d(np.asarray(y, dtype=float))
+    c2 = np.broadcast_to(np.atleast_2d(codes), y2.shape)
+    w2 = np.broadcast_to(np.atleast_2d(np.asarray(w, dtype=float)), y2.shape)
+    if len(c2) > 1 and not (c2 == c2[0]).all():  # groups differ between samples: one at a time
+        parts = [pair_sum_matrix(y2[b], c2[b], w2[b], k) for b in range(len(y2))]
+        above = np.stack([a for a, _ in parts])
+    else:
+        above = _pair_sums(y2, c2[0], w2, k)
+    below = above.transpose(0, 2, 1)
     return (above[0], below[0]) if np.ndim(y) == 1 else (above, below)
+
+
+def _pair_sums(y2: np.ndarray, codes: np.ndarray, w2: np.ndarray, k: int) -> np.ndarray:
+    """``above`` of :func:`pair_sum_matrix` for B samples sharing one group vector ``codes``."""
+    B = len(y2)
+    unweighted = bool((w2 == 1).all())
+    codes = codes.astype(np.min_scalar_type(k), copy=False)
+    ys, ws, cum_w, cum_wy = [], [], [], []  # per group: sorted values (B, n_j); running sums from 0
+    above = np.zeros((B, k, k))
+    for j in range(k):
+        mask = codes == j
+        yj, n_j = _select(y2, mask), int(mask.sum())
+        if unweighted:
+            yj.sort(axis=1)
+            wj = cw = None
+            # Σ_i Σ_{r<i} (y_i − y_r) over sorted values = Σ_i y_i (2i − n_j + 1)
+            above[:, j, j] = (yj * (2.0 * np.arange(n_j) - (n_j - 1))).sum(axis=1)
+        else:
+            order = np.argsort(yj, axis=1)
+            yj = np.take_along_axis(yj, order, axis=1)
+            wj = np.take_along_axis(_select(w2, mask), order, axis=1)
+            cw = _running(wj)
+            # Σ_i w_i Σ_{r<i} w_r (y_i − y_r) = Σ_i w_i y_i (2 W_{<i} + w_i − W)
+            above[:, j, j] = (wj * yj * (2 * cw[:, :-1] + wj - cw[:, -1:])).sum(axis=1)
+        ys.append(yj)
+        ws.append(wj)
+        cum_w.append(cw)
+        cum_wy.append(_running(yj if wj is None else wj * yj))
+    if unweighted:
+        totals_w = np.broadcast_to(np.array([y.shape[1] for y in ys], dtype=float), (B, k))
+    else:
+        totals_w = np.stack([cw[:, -1] for cw in cum_w], axis=1)
+    totals_wy = np.stack([c[:, -1] for c in cum_wy], axis=1)
+    for j in range(k):
+        for h in range(j + 1, k):
+            a, b = (j, h) if ys[j].shape[1] <= ys[h].shape[1] else (h, j)
+            ya, wa = ys[a], ws[a]
+            pos = _positions(ya, ys[b])  # how many of b's values are below each of a's
+            wb_below = pos if wa is None else _take(cum_w[b], pos)
+            terms = ya * wb_below
+            terms -= _take(cum_wy[b], pos)
+            above[:, a, b] = (terms if wa is None else wa * terms).sum(axis=1)
+            # Σ_a Σ_b w w (y_a − y_b) = W_b S_a − W_a S_b gives the other direction
+            above[:, b, a] = above[:, a, b] - (
+                totals_w[:, b] * totals_wy[:, a] - totals_w[:, a] * totals_wy[:, b]
+            )
+    return above
+
+
+def _running(v: np.ndarray) -> np.ndarray:
+    """Running sums along axis 1 starting at 0: shape (B, m + 1)."""
+    out = np.empty((v.shape[0], v.shape[1] + 1))
+    out[:, 0] = 0.0
+    np.cumsum(v, axis=1, out=out[:, 1:])
+    return out
+
+
+def _select(v2: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    return v2[0][mask][None, :] if len(v2) == 1 else v2[:, mask]
+
+
+def _take(prefix: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    return prefix[0, pos[0]][None, :] if len(pos) == 1 else np.take_along_axis(prefix, pos, axis=1)
+
+
+def _positions(ya: np.ndarray, yb: np.ndarray) -> np.ndarray:
+    """For each row: how many of the sorted ``yb`` are below each of the sorted ``ya``."""
+    if len(ya) == 1:
+        return np.searchsorted(yb[0], ya[0])[None, :]
+    # B samples: a stable merge of the two sorted runs per row (timsort merges runs in linear time)
+    order = np.argsort(np.concatenate([ya, yb], axis=1), axis=1, kind="stable")
+    from_b = order >= ya.shape[1]
+    return np.cumsum(from_b, axis=1)[~from_b].reshape(ya.shape)
+
+
+def _group_totals(v2: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
+    """Sums of ``v2`` (B, n) per group: shape (B, k)."""
+    c2 = np.broadcast_to(np.atleast_2d(codes), v2.shape)
+    if len(v2) == 1:
+        return np.bincount(c2[0], weights=v2[0], minlength=k)[None, :]
+    slot = c2 + k * np.arange(len(v2))[:, None]
+    return np.bincount(slot.ravel(), weights=v2.ravel(), minlength=len(v2) * k).reshape(-1, k)
 
 
 def _components(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> dict[str, np.ndarray]:
     """Dagum components for B samples at once (arrays of shape (B, …)); see the module docstring."""
-    above, below = pair_sum_matrix(np.atleast_2d(y), codes, w, k)
-    c2, w2 = np.broadcast_to(np.atleast_2d(codes), above.shape[:1] + codes.shape[-1:]), np.atleast_2d(w)
-    w2 = np.broadcast_to(w2, c2.shape)
     y2 = np.atleast_2d(y)
-    onehot = c2[:, :, None] == np.arange(k)
-    Wj = np.einsum("bn,bnk->bk", w2, onehot)
-    mj = np.einsum("bn,bnk->bk", w2 * y2, onehot) / Wj
+    w2 = np.broadcast_to(np.atleast_2d(w), y2.shape)
+    above, below = pair_sum_matrix(y2, codes, w2, k)
+    Wj = _group_totals(w2, codes, k)
+    mj = _group_totals(w2 * y2, codes, k) / Wj
     W = Wj.sum(axis=1)
     mu = (Wj * mj).sum(axis=1) / W
     G = (above.sum(axis=(1, 2)) + below.sum(axis=(1, 2))) / (2 * W**2 * mu)
@@ -107,105 +194,6 @@ def _components(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> dict
     }
 
 
-@dataclass
-class DagumResult:
-    """Dagum Gini decomposition; tables as DataFrames (one block per ``by`` value).
-
-    Attributes
-    ----------
-    summary : per ``by``: ``G, G_w, G_nb, G_t, share_w, share_nb, share_t`` (shares in % of G), ``n``, ``k``.
-    within : per group (× by): ``n_j``, ``mu_j``, ``G_jj``.
-    between : per group pair (× by), ordered so that ``mu_j ≥ mu_h``: ``G_jh``, ``d_jh``, ``p_jh``, ``D_jh``.
-    by : name of the ``by`` column, or None.
-    """
-
-    summary: pd.DataFrame
-    within: pd.DataFrame
-    between: pd.DataFrame
-    by: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-    def table(self, number: int) -> pd.DataFrame:
-        """The layouts of seed 002's tables.
-
-        2: G and the within-group G_jj, one row per ``by`` value, one column per group;
-        3: mean G_jh per pair over the ``by`` values and its change (last vs first, %);
-        4: G, G_w, G_nb, G_t and their shares (%) per ``by`` value.
-        """
-        if number == 2:
-            if self.by is None:
-                return pd.DataFrame(
-                    [
-                        {
-                            "G": self.summary["G"].iloc[0],
-                            **dict(zip(self.within["group"], self.within["G_jj"], strict=True)),
-                        }
-                    ]
-                )
-            wide = self.within.pivot(index=self.by, columns="group", values="G_jj")
-            return pd.concat([self.summary.set_index(self.by)[["G"]], wide], axis=1)
-        if number == 3:
-            # pairs keyed in group order (the order of first appearance), whichever is richer that year
-            order = list(dict.fromkeys(self.within["group"]))
-            pair = [
-                "—".join(sorted((j, h), key=order.index))
-                for j, h in zip(self.between["group_j"], self.between["group_h"], strict=True)
-            ]
-            grouped = self.between.assign(pair=pair).groupby("pair", sort=False)["G_jh"]
-            first, last = grouped.first(), grouped.last()
-            return pd.DataFrame({"mean_G_jh": grouped.mean(), "change_pct": (last - first) / first * 100})
-        if number == 4:
-            cols = ["G", "G_w", "G_nb", "G_t", "share_w", "share_nb", "share_t"]
-            return self.summary.set_index(self.by)[cols] if self.by else self.summary[cols]
-        raise ValueError("seed 002 has decomposition tables 2, 3 and 4")
-
-
-def _validate(data: pd.DataFrame, value: str, group: str, weights: str | None, region: str) -> None:
-    require_columns(data, [value, group, weights])
-    y = pd.to_numeric(data[value], errors="coerce")
-    checks = {
-        f"{value} is missing or not numeric": y.isna(),
-        f"{value} is negative": y < 0,
-        f"{group} is missing": data[group].isna(),
-    }
-    if weights:
-        checks[f"{weights} is not a positive number"] = ~(pd.to_numeric(data[weights], errors="coerce") > 0)
-    for what, mask in checks.items():
-        reject(data, mask, what, show=["index", region])
-
-
-def _decompose(y: np.ndarray, g: np.ndarray, w: np.ndarray):
-    codes, labels = pd.factorize(g)
-    k = len(labels)
-    if np.sum(w * y) == 0:
-        raise ValueError("all values are zero: the Gini coefficient is undefined (mean 0)")
-    c = {key: v[0] for key, v in _components(y, codes, w, k).items()}
-    sizes = np.bincount(codes, minlength=k)
-    within = [
-        {
-            "group": labels[j],
-            "n_j": int(sizes[j]),
-            "weight_j": c["Wj"][j],
-            "mu_j": c["mj"][j],
-            "G_jj": c["Gjj"][j],
-        }
-        for j in range(k)
-    ]
-    between = []
-    for (j, h), d, p, Gjh, Djh in zip(
-        zip(*np.triu_indices(k, 1), strict=True), c["above"], c["below"], c["Gjh"], c["Djh"], strict=True
-    ):
-        if c["mj"][j] < c["mj"][h]:
-            j, h, d, p = h, j, p, d
-        between.append(
-            {"group_j": labels[j], "group_h": labels[h], "G_jh": Gjh, "d_jh": d, "p_jh": p, "D_jh": Djh}
-        )
-    G = c["G"]
-    summary = {name: c[name] for name in ("G", "G_w", "G_nb", "G_t")}
-    for part, name in (("w", "G_w"), ("nb", "G_nb"), ("t", "G_t")):
-        summary[f"share_{part}"] = 100 * c[name] / G if G else np.nan
-    summary.update(n=int(len(y)), k=k)
-    return summary, within, between, codes, k
 
 
 def _bootstrap(y, codes, w, k, replicates: int, rng: np.random.Generator, level: float) -> dict:
@@ -222,59 +210,183 @@ def _bootstrap(y, codes, w, k, replicates: int, rng: np.random.Generator, level:
     return out, np.percentile(c["Gjj"], [lo, hi], axis=0)
 
 
+@dataclass
+class DagumResult:
+    """Dagum Gini decomposition; tidy tables with one block per ``time`` value.
+
+    Attributes
+    ----------
+    summary : per time value: ``G, G_w, G_nb, G_t``, ``share_w, share_nb, share_t`` (% of G),
+        ``n`` (units), ``k`` (groups); with a bootstrap also ``G_lo, G_hi, G_w_lo, …``.
+    within : per group (× time): ``n_j``, ``weight_j``, ``mu_j``, ``G_jj`` (+ ``G_jj_lo``, ``G_jj_hi``).
+    between : per group pair (× time), ordered so that ``mu_j ≥ mu_h``:
+        ``G_jh``, ``d_jh``, ``p_jh``, ``D_jh``.
+    time : name of the time column, or None.
+    dropped : rows left out (outside every group, or missing with ``dropna=True``) with a ``reason``.
+    notes : what else the user should know (e.g. zero-mean groups).
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink
+    >>> df = pd.DataFrame({"v": [1, 2, 3, 10, 20, 30] * 2, "g": list("aaabbb") * 2, "year": [2010] * 6 + [2020] * 6})
+    >>> res = geolink.dagum_gini(df, "v", group="g", time="year")
+    >>> res.within_wide.round(4).to_dict("index")[2010]
+    {'G': 0.5202, 'a': 0.2222, 'b': 0.2222}
+    >>> res.between_mean.round(4).to_dict("records")   # G_jh = 162 / (3 · 3 · (2 + 20))
+    [{'mean_G_jh': 0.8182, 'change_pct': 0.0}]
+    """
+
+    summary: pd.DataFrame
+    within: pd.DataFrame
+    between: pd.DataFrame
+    time: str | None = None
+    dropped: pd.DataFrame = field(default_factory=concat_dropped)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def within_wide(self) -> pd.DataFrame:
+        """G and each group's G_jj side by side, one row per time value (the usual published layout)."""
+        if self.time is None:
+            return pd.DataFrame(
+                [{"G": self.summary["G"].iloc[0], **dict(zip(self.within["group"], self.within["G_jj"], strict=True))}]
+            )
+        wide = self.within.pivot(index=self.time, columns="group", values="G_jj")
+        return pd.concat([self.summary.set_index(self.time)[["G"]], wide], axis=1)
+
+    @property
+    def between_mean(self) -> pd.DataFrame:
+        """Mean G_jh per group pair over the time values and its change, last vs first (%)."""
+        order = list(dict.fromkeys(self.within["group"]))
+        pair = [
+            "—".join(sorted((j, h), key=order.index))
+            for j, h in zip(self.between["group_j"], self.between["group_h"], strict=True)
+        ]
+        grouped = self.between.assign(pair=pair).groupby("pair", sort=False)["G_jh"]
+        first, last = grouped.first(), grouped.last()
+        return pd.DataFrame({"mean_G_jh": grouped.mean(), "change_pct": (last - first) / first * 100})
+
+
+def _decompose(y: np.ndarray, g: np.ndarray, w: np.ndarray):
+    codes, labels = pd.factorize(g)
+    k = len(labels)
+    if np.sum(w * y) == 0:
+        raise ValueError("every value is zero: the Gini coefficient is undefined (mean 0)")
+    c = {key: v[0] for key, v in _components(y, codes, w, k).items()}
+    sizes = np.bincount(codes, minlength=k)
+    zero_mean = [labels[j] for j in range(k) if c["mj"][j] == 0]
+    within = [
+        {
+            "group": labels[j],
+            "n_j": int(sizes[j]),
+            "weight_j": c["Wj"][j],
+            "mu_j": c["mj"][j],
+            "G_jj": c["Gjj"][j] if c["mj"][j] > 0 else np.nan,
+        }
+        for j in range(k)
+    ]
+    between = []
+    for (j, h), d, p, Gjh, Djh in zip(
+        zip(*np.triu_indices(k, 1), strict=True), c["above"], c["below"], c["Gjh"], c["Djh"], strict=True
+    ):
+        if c["mj"][j] < c["mj"][h]:
+            j, h, d, p = h, j, p, d
+        between.append({"group_j": labels[j], "group_h": labels[h], "G_jh": Gjh, "d_jh": d, "p_jh": p, "D_jh": Djh})
+    G = c["G"]
+    summary = {name: c[name] for name in ("G", "G_w", "G_nb", "G_t")}
+    for part, name in (("w", "G_w"), ("nb", "G_nb"), ("t", "G_t")):
+        summary[f"share_{part}"] = 100 * c[name] / G if G else np.nan
+    summary.update(n=int(len(y)), k=k)
+    return summary, within, between, codes, k, zero_mean
+
+
+def _check_bootstrap(bootstrap, level) -> None:
+    if not isinstance(bootstrap, (int, np.integer)) or isinstance(bootstrap, bool) or bootstrap < 0:
+        raise ValueError(f"bootstrap must be a whole number of replicates ≥ 0, got {bootstrap!r}")
+    if not (isinstance(level, (int, float)) and 0 < level < 100):
+        raise ValueError(f"level must be a percentage strictly between 0 and 100, got {level!r}")
+
+
 def dagum_gini(
     data: pd.DataFrame,
     value: str,
-    group: str | pd.DataFrame,
-    by: str | None = None,
-    weights: str | None = None,
-    region: str = "adcode",
+    *,
+    group,
+    unit: str = "adcode",
+    time: str | None = None,
+    weight: str | None = None,
+    overlap: str = "raise",
     bootstrap: int = 0,
-    seed: int | None = None,
     level: float = 95.0,
+    seed: int | None = None,
+    dropna: bool = False,
 ) -> DagumResult:
     """Dagum Gini decomposition of ``value`` by ``group`` (formulas in the module docstring).
 
     Parameters
     ----------
-    data : long table, one row per unit (× ``by``).
-    value : non-negative values (e.g. the co-agglomeration index, an urbanisation rate).
-    group : column of group labels, or a unit → group table such as
-        :func:`geolink.agglomeration_groups` returns (columns ``adcode``,
-        ``group``), merged on ``region``.
-    by : optional column (e.g. ``'year'``): one decomposition per value.
-    weights : optional column of positive weights (e.g. population).
+    data : long table, one row per unit (× ``time``).
+    value : column of non-negative values (e.g. an urbanisation rate, the co-agglomeration index).
+    group : a column of group labels, an agglomeration id or grouping
+        (``'eight'``, ``'gba'``, a registered one) mapped through ``unit``, or
+        an ``adcode``/``group`` table such as :func:`geolink.agglomeration_groups`
+        returns.  Rows whose unit is in no group are left out and listed in
+        ``dropped``.
+    unit : column naming the units (adcodes or names).
+    time : optional time column: one decomposition per value.
+    weight : optional column of positive weights (e.g. population).
+    overlap : rule for units in several agglomerations (``'raise'``, ``'first'``,
+        ``'prefer_full'``, ``'drop'``).
     bootstrap : number of bootstrap replicates (0: none).  Units are resampled
         with replacement within each group (group sizes fixed), all replicates
-        computed at once (vectorised); ``summary`` gains ``G_lo, G_hi, G_w_lo,
-        …`` and ``within`` gains ``G_jj_lo, G_jj_hi``: percentile intervals at
-        ``level`` %.  ``seed`` makes them reproducible.
+        computed at once; ``summary`` gains ``G_lo, G_hi, G_w_lo, …`` and
+        ``within`` gains ``G_jj_lo, G_jj_hi``: percentile intervals at ``level`` %.
+    level : interval level in % (0–100).
+    seed : random seed of the bootstrap.
+    dropna : leave rows with a missing value out (listed in ``dropped``) instead of raising.
 
-    Raises ``ValueError`` naming the rows with a missing, non-numeric or
-    negative value, a missing group or a non-positive weight, and when all
-    values are zero.
+    Returns
+    -------
+    DagumResult
+
+    Raises ``ValueError`` naming the rows with a missing label, a missing,
+    non-numeric, infinite or negative value or a non-positive weight, and
+    when every value is zero.  A group whose mean is 0 gets ``G_jj = NaN``
+    with a warning (its share s_j is 0, so the decomposition still holds).
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink
+    >>> df = pd.DataFrame({"v": [1, 2, 3, 10, 20, 30], "g": ["a", "a", "a", "b", "b", "b"]})
+    >>> res = geolink.dagum_gini(df, "v", group="g")
+    >>> res.summary[["G", "G_w", "G_nb", "G_t"]].round(4).values.tolist()
+    [[0.5202, 0.1111, 0.4091, 0.0]]
+    >>> res.within[["group", "G_jj"]].round(4).values.tolist()
+    [['a', 0.2222], ['b', 0.2222]]
     """
-    if isinstance(group, pd.DataFrame):
-        mapping = group.set_index("adcode")["group"]
-        if region not in data.columns:
-            raise KeyError(f"a group table needs the unit column {region!r} in data")
-        unmatched = ~data[region].astype(str).isin(mapping.index)
-        data = data.assign(group=data[region].astype(str).map(mapping))
-        notes = [f"{int(unmatched.sum())} row(s) outside every group left out"] if unmatched.any() else []
-        data = data[~unmatched]
-        group = "group"
-    else:
-        notes = []
-    _validate(data, value, group, weights, region)
+    _check_bootstrap(bootstrap, level)
+    require_labels(data, [time])
+    labels, _ = group_labels(data, group, unit=unit, overlap=overlap)
+    outside = labels.isna().to_numpy()
+    frame = data.assign(_group=labels)
+    out_rows = dropped(frame, outside, "not in any group")
+    frame, missing_rows = numeric_values(frame[~outside], value, unit=unit if unit in data.columns else None, dropna=dropna)
+    show = ["index"] + ([unit] if unit in frame.columns else [])
+    reject(frame, frame[value] < 0, f"{value!r} is negative (the Gini needs non-negative values)", show=show)
+    if weight:
+        w = pd.to_numeric(frame[weight], errors="coerce")
+        reject(frame, ~(np.isfinite(w) & (w > 0)), f"the weight {weight!r} is not a positive finite number", show=show)
     rng = np.random.default_rng(seed)
-    parts = [(None, data)] if by is None else data.groupby(by, sort=True)
-    tag = (lambda at: {}) if by is None else (lambda at: {by: at})
-    summaries, withins, betweens = [], [], []
+    parts = [(None, frame)] if time is None else frame.groupby(time, sort=True)
+    tag = (lambda at: {}) if time is None else (lambda at: {time: at})
+    summaries, withins, betweens, notes = [], [], [], []
     for at, part in parts:
-        y = pd.to_numeric(part[value]).to_numpy(float)
-        g = part[group].to_numpy()
-        w = np.ones_like(y) if weights is None else pd.to_numeric(part[weights]).to_numpy(float)
-        summary, within, between, codes, k = _decompose(y, g, w)
+        y = part[value].to_numpy(float)
+        w = np.ones_like(y) if weight is None else pd.to_numeric(part[weight]).to_numpy(float)
+        summary, within, between, codes, k, zero_mean = _decompose(y, part["_group"].to_numpy(), w)
+        if zero_mean:
+            note = f"group(s) {zero_mean} have mean 0{'' if at is None else f' in {at}'}: G_jj undefined (NaN)"
+            warnings.warn(note, stacklevel=2)
+            notes.append(note)
         if bootstrap:
             intervals, gjj = _bootstrap(y, codes, w, k, bootstrap, rng, level)
             summary.update(intervals)
@@ -288,6 +400,7 @@ def dagum_gini(
         summary=pd.DataFrame(summaries),
         within=pd.DataFrame(withins),
         between=pd.DataFrame(betweens, columns=between_cols),
-        by=by,
+        time=time,
+        dropped=concat_dropped(out_rows, missing_rows).drop(columns="_group", errors="ignore"),
         notes=notes,
     )

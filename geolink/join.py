@@ -68,6 +68,18 @@ class JoinReport:
     ``read_report``: how the file was read (:class:`geolink.tables.ReadReport`);
     ``level`` and ``rollup``: the level used and, for a roll-up, per unit the
     county rows summed and the difference from its own row (``diff_pct``).
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink, warnings
+    >>> t = pd.DataFrame({"city": ["广州", "全省", "Taizhou"], "v": [1, 2, 3]})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     report = geolink.join(t).attrs["join_report"]
+    >>> report.rows[["input", "outcome"]].values.tolist()
+    [['广州', 'joined'], ['全省', 'subtotal'], ['Taizhou', 'ambiguous']]
+    >>> len(report.without_data)
+    369
     """
 
     key: str
@@ -115,18 +127,18 @@ class JoinReport:
         return self.summary()
 
 
-def _resolution_rate(column: pd.Series) -> tuple[int, float]:
+def _resolution_rate(column: pd.Series, year: int | None = None) -> tuple[int, float]:
     """(distinct units resolved − rows repeating a unit, share of values resolved) of a column."""
     values = column.dropna()
     if values.empty or values.astype(str).str.len().median() > 40:
         return 0, 0.0  # empty, or long text (WKT, notes) that does not name units
-    res = resolve_names(values, suggest=False)
+    res = resolve_names(values, year=year, suggest=False)
     good = res["adcode"].notna()
     distinct = int(res.loc[good, "adcode"].nunique())
     return distinct - (int(good.sum()) - distinct), float(good.mean())
 
 
-def detect_key(table: pd.DataFrame) -> str:
+def detect_key(table: pd.DataFrame, *, year: int | None = None) -> str:
     """The column that names the units: most distinct units resolved, codes preferred on ties."""
     scores = []
     for col in table.columns:
@@ -136,11 +148,13 @@ def detect_key(table: pd.DataFrame) -> str:
         )
         if pd.api.types.is_numeric_dtype(values) and not is_code:
             continue  # counts and measures are data, not names or codes
-        distinct, rate = _resolution_rate(table[col])
+        distinct, rate = _resolution_rate(table[col], year)
         if rate > 0 and distinct > 0:
             scores.append((distinct, rate, is_code, bool(_KEY_HINT.search(str(col))), col))
     if not scores or max(s[0] for s in scores) == 0:
-        raise ValueError(f"no column names prefecture-level units; pass on= (columns: {list(table.columns)})")
+        raise ValueError(
+            f"no column names prefecture-level units; pass unit= (columns: {list(table.columns)})"
+        )
     return max(scores, key=lambda s: s[:4])[-1]
 
 
@@ -171,9 +185,8 @@ def _roll_up(frame, key, res, *, level, agg, year, long):
         raise ValueError(
             "a long table with county rows beside prefecture or province rows: select one level first"
         )
-    mode = level if level != "auto" else ("county" if agg is not None else "prefecture")
     unknown = levels[levels["level"] == "unknown"]
-    if mode == "county" and len(unknown):
+    if level == "county" and len(unknown):
         shown = "; ".join(
             f"row {res['line'][i]} {_show(frame[key][i])}: {h}" for i, h in unknown["how"].head(10).items()
         )
@@ -182,7 +195,7 @@ def _roll_up(frame, key, res, *, level, agg, year, long):
             f"({shown}); correct their names or codes (a code column or a prefecture column helps), or drop "
             "them, then join again"
         )
-    roll = combine(frame, key, levels, level=mode, agg=agg, rows_named=res["line"].tolist())
+    roll = combine(frame, key, levels, level=level, agg=agg, rows_named=res["line"].tolist())
     res["outcome"] = roll.rows["outcome"].to_numpy()
     return roll
 
@@ -209,23 +222,24 @@ def _label(value) -> str:
 
 
 def _long_to_wide(
-    table: pd.DataFrame, key: str, indicator: str, value: str, year: str | None
+    table: pd.DataFrame, key: str, indicator: str, value: str, time: str | None
 ) -> pd.DataFrame:
-    columns = [indicator] if year is None else [indicator, year]
+    columns = [indicator] if time is None else [indicator, time]
     wide = table.pivot(index=key, columns=columns, values=value)
-    if year is not None:
-        wide.columns = [f"{i}_{_label(y)}" for i, y in wide.columns]
+    if time is not None:
+        wide.columns = [f"{i}_{_label(t)}" for i, t in wide.columns]
     return wide.reset_index()
 
 
 def join(
-    table,
-    on: str | None = None,
+    data,
+    *,
+    unit: str | None = None,
+    year: int | None = None,
     how: str = "left",
     strict: bool = False,
     agg: str | dict | None = None,
     long: dict | None = None,
-    year: int | None = None,
     resolution: str = "display",
     sheet=0,
     level: str = "auto",
@@ -234,18 +248,19 @@ def join(
 
     Parameters
     ----------
-    table : DataFrame or path of a CSV (UTF-8 / GBK detected) or Excel file.
-    on : the column naming the units (codes or names in any form
+    data : DataFrame or path of a CSV (UTF-8 / GBK detected) or Excel file.
+    unit : the column naming the units (codes or names in any form
         :func:`geolink.resolve_names` understands); detected when None.
+    year : the table's vintage (an integer): decides names whose meaning
+        changed and is quoted in notes on historical names.
     how : ``'left'`` (every unit, NaN where no data) or ``'inner'`` (units with data).
     strict : raise ``ValueError`` if any row is unmatched or ambiguous.
     agg : how rows resolving to the same unit are combined (``'sum'``,
         ``'mean'``, ``'first'`` …, or a dict per column); without it such
         duplicates raise ``ValueError`` naming the rows.
-    long : for a long table (unit, [year,] indicator, value), the column
-        names ``{'indicator': …, 'value': …, 'year': …}``; it is pivoted to
-        one column per indicator (``indicator_year`` with a year).
-    year : the table's year, quoted in notes on historical names.
+    long : for a long table (unit, [time,] indicator, value), the column
+        names ``{'indicator': …, 'value': …, 'time': …}``; it is pivoted to
+        one column per indicator (``<indicator>_<time>`` with a time column).
     level : for a table holding totals beside their parts (province,
         prefecture and county rows, as in census and yearbook sheets): each
         row's level is read from its code (``xx0000`` province, ``xxxx00``
@@ -255,30 +270,51 @@ def join(
         default ``'sum'``; rates, shares and ratios by their header are taken
         from the unit's own row, not summed) and checked against the unit's
         own row (``report.rollup``, differences above 0.5 % in the notes);
-        ``'auto'``: ``'county'`` when ``agg`` is given, else ``'prefecture'``.
-        Totals are never added to their parts.
+        ``'auto'``: each unit's own row where it has one; a unit with county
+        rows only is built from them when ``agg`` is given (else left without
+        data, noted); ``report.level`` says ``'prefecture'``, ``'mixed'`` or
+        ``'county'``.  Totals are never added to their parts; several own rows
+        of one unit (former units merged into it, 莱芜 into 济南) are combined
+        by ``agg`` and refused without it.
+    resolution : boundaries joined onto.
+    sheet : Excel sheet (name or number).
 
     Returns
     -------
-    GeoDataFrame (EPSG:4326) with the boundary attributes and the table's
-    columns; ``.attrs['join_report']`` is a :class:`JoinReport`.  A warning
-    says how many rows were not joined.
+    GeoDataFrame (EPSG:4326)
+        The boundary attributes and the table's columns;
+        ``.attrs['join_report']`` is a :class:`JoinReport`.  A warning says
+        how many rows were not joined.
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink
+    >>> t = pd.DataFrame({"城市": ["广州市", "深圳", "Foshan", "东筦"], "gdp": [28839, 32388, 12698, 1]})
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     gdf = geolink.join(t, how="inner")
+    >>> gdf["gdp"].to_dict()
+    {'440100': 28839, '440300': 32388, '440600': 12698}
+    >>> report = gdf.attrs["join_report"]
+    >>> report.key, report.unmatched[["input", "note"]].values.tolist()
+    ('城市', [['东筦', 'no such unit; nearest: 东方, 东莞, 东营, 丹东, 乐东']])
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
-    bad_agg = [a for a in ([agg] if isinstance(agg, str) else (agg or {}).values()) if a not in AGGREGATIONS]
-    if bad_agg:
-        raise ValueError(
-            f"agg must be one of {AGGREGATIONS} (or a dict of them per column), got {bad_agg[0]!r}"
-        )
     if how not in ("left", "inner"):
         raise ValueError(f"how must be 'left' or 'inner', got {how!r}")
-    source = str(table) if not isinstance(table, pd.DataFrame) else "DataFrame"
-    frame = read_table(table, sheet=sheet)
+    for rule in [agg] if isinstance(agg, str) else (agg or {}).values():
+        if rule not in AGGREGATIONS:
+            raise ValueError(
+                f"agg must be one of {AGGREGATIONS} (or a dict of them per column), got {rule!r}"
+            )
+    source = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
+    frame = read_table(data, sheet=sheet)
     read = frame.attrs.get("read_report")
     lines = _lines(read, frame.index)
     frame = frame.reset_index(drop=True)
-    key = on or detect_key(frame)
+    key = unit or detect_key(frame, year=year)
     if key not in frame.columns:
         raise KeyError(f"column {key!r} not in table; columns: {list(frame.columns)}")
     if "adcode" in frame.columns and key != "adcode":
@@ -288,8 +324,14 @@ def join(
         ]
     else:
         renamed_adcode = []
+    if long is not None:
+        unknown = set(long) - {"indicator", "value", "time"}
+        if unknown or not {"indicator", "value"} <= set(long):
+            raise ValueError(
+                f"long= takes the keys 'indicator', 'value' and optionally 'time'; got {sorted(long)}"
+            )
     if long:
-        for col in filter(None, (long.get("indicator"), long.get("year"))):
+        for col in filter(None, (long.get("indicator"), long.get("time"))):
             missing = frame[col].isna().to_numpy()
             if missing.any():
                 where = [lines[i] for i in np.flatnonzero(missing)[:10]]
@@ -314,13 +356,13 @@ def join(
         )
         raise ValueError(f"{len(bad)} row(s) not joined (strict=True): {listing}")
     keep = res["outcome"].eq("joined").to_numpy()
-    data = frame.loc[keep].drop(columns=[key]).assign(adcode=res.loc[keep, "adcode"].to_numpy())
+    table = frame.loc[keep].drop(columns=[key]).assign(adcode=res.loc[keep, "adcode"].to_numpy())
     if roll is not None:
-        data = roll.data
+        table = roll.data
     group_keys = ["adcode"] + (
-        [long["indicator"]] + ([long["year"]] if long.get("year") else []) if long else []
+        [long["indicator"]] + ([long["time"]] if long.get("time") else []) if long else []
     )
-    dup = data.duplicated(group_keys, keep=False).to_numpy()
+    dup = table.duplicated(group_keys, keep=False).to_numpy()
     if dup.any():
         rows = res.loc[keep].loc[dup]
         if agg is None:
@@ -335,27 +377,29 @@ def join(
             )
         if isinstance(agg, str):  # numbers are combined, text keeps its first value
             agg = {
-                c: agg if pd.api.types.is_numeric_dtype(data[c]) else "first"
-                for c in data.columns
+                c: agg if pd.api.types.is_numeric_dtype(table[c]) else "first"
+                for c in table.columns
                 if c not in group_keys
             }
-        data = data.groupby(group_keys, sort=False).agg(agg).reset_index()
+        table = table.groupby(group_keys, sort=False).agg(agg).reset_index()
         res.loc[res["row"].isin(rows["row"]), "outcome"] = "aggregated"
     layout = "wide"
     if long:
-        data = _long_to_wide(data, "adcode", long["indicator"], long["value"], long.get("year"))
+        table = _long_to_wide(table, "adcode", long["indicator"], long["value"], long.get("time"))
         layout = "long"
-    units = prefectures(resolution)
-    overlap = [c for c in data.columns if c in units.columns and c != "adcode"]
+    units = prefectures(resolution=resolution)
+    overlap = [c for c in table.columns if c in units.columns and c != "adcode"]
     if overlap:
-        data = data.rename(columns={c: f"{c}_table" for c in overlap})
+        table = table.rename(columns={c: f"{c}_table" for c in overlap})
     integers = [
-        c for c in data.columns if c != "adcode" and data[c].dtype.kind in "iu" and data[c].dtype != "Int64"
+        c
+        for c in table.columns
+        if c != "adcode" and table[c].dtype.kind in "iu" and table[c].dtype != "Int64"
     ]
-    merged = units.merge(data, on="adcode", how=how, validate="1:1")
-    merged[integers] = merged[integers].astype("Int64")  # stay integers despite units without data
+    merged = units.merge(table, on="adcode", how=how, validate="1:1")
+    merged[integers] = merged[integers].astype("Int64")  # stay integers despite units without table
     merged.index = merged["adcode"].to_numpy()
-    without = units.loc[~units["adcode"].isin(data["adcode"]), ["adcode", "name", "level"]].reset_index(
+    without = units.loc[~units["adcode"].isin(table["adcode"]), ["adcode", "name", "level"]].reset_index(
         drop=True
     )
     report = JoinReport(

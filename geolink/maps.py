@@ -1,9 +1,12 @@
 """Static maps and charts (matplotlib): choropleths, distance-decay plots, LQ comparisons.
 
 Maps are drawn in a Lambert azimuthal equal-area projection centred on the
-units shown, so areas are true and north is up at the centre; the extent
-fits the units (GBA or the whole country).  Chinese text uses an installed
-CJK font (:func:`geolink.fonts.cjk_font`).
+units shown (:func:`geolink.projection.local_crs`), so areas are true and
+north is up at the centre; the extent fits the units (GBA or the whole
+country).  Chinese text uses a CJK font (:func:`geolink.fonts.cjk_font`).
+Colours, legend counts and the "national map" decision come from
+:class:`geolink.Classes` and :func:`geolink.boundaries.is_national`, shared
+with the web map.
 """
 
 from __future__ import annotations
@@ -19,19 +22,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
 
-from geolink.agglomerations import agglomeration_outline
-from geolink.boundaries import maritime_line
-from geolink.classes import Classes, classify
+from geolink.agglomerations import agglomeration_groups, agglomeration_outline, agglomerations
+from geolink.boundaries import is_national, maritime_line, prefectures
+from geolink.classes import MISSING_COLOR, MISSING_LABEL, Classes, classify
+from geolink.display import display_simplified, display_tolerance
 from geolink.fonts import cjk_font
+from geolink.projection import local_crs
 
-MISSING_COLOR = "#d9d9d9"
 HALO = [withStroke(linewidth=2.2, foreground="white")]
-
-
-def local_crs(gdf: gpd.GeoDataFrame) -> str:
-    """Lambert azimuthal equal-area projection centred on the bounding box of ``gdf`` (WGS 84)."""
-    minx, miny, maxx, maxy = gdf.to_crs("EPSG:4326").total_bounds
-    return f"+proj=laea +lat_0={(miny + maxy) / 2:.4f} +lon_0={(minx + maxx) / 2:.4f} +datum=WGS84 +units=m +no_defs"
+SANSHA = "460300"  # 三沙: drawn in the 南海诸岛 inset of national maps
+PIXELS = 3000  # polygons are simplified to 1/PIXELS of the map's diagonal: finer than the PNG can show
 
 
 def _figure(figsize) -> tuple[Figure, object]:
@@ -92,16 +92,40 @@ def _outlines(outlines, crs) -> gpd.GeoDataFrame | None:
     return agglomeration_outline(outlines).to_crs(crs)
 
 
+def _without_sansha(gdf: gpd.GeoDataFrame, inset: bool) -> gpd.GeoDataFrame:
+    return gdf[gdf["adcode"] != SANSHA] if inset and "adcode" in gdf.columns else gdf
+
+
+def _class_legend(ax, classes: Classes, values, title: str, loc: str) -> None:
+    """Legend with the class bounds and the counts of the units drawn (plus "no data" when any)."""
+    counts, missing = classes.tally(values)
+    handles = [
+        Patch(facecolor=c, edgecolor="#999999", label=f"{lab}  ({n})")
+        for c, lab, n in zip(classes.colors, classes.labels, counts, strict=True)
+    ]
+    if missing:
+        handles.append(Patch(facecolor=MISSING_COLOR, edgecolor="#999999", label=f"{MISSING_LABEL}  ({missing})"))
+    ax.legend(handles=handles, title=title, loc=loc, fontsize=8, title_fontsize=9, frameon=True)
+
+
+def _label_units(ax, gdf: gpd.GeoDataFrame, column: str) -> None:
+    points = gdf.representative_point()
+    for x, y, text in zip(points.x, points.y, gdf[column], strict=True):
+        ax.text(x, y, str(text), ha="center", va="center", fontsize=7, color="#222222", path_effects=HALO)
+
+
 def choropleth(
-    gdf: gpd.GeoDataFrame,
-    column: str,
+    data: gpd.GeoDataFrame,
+    value: str,
+    *,
+    classes: Classes | None = None,
     scheme: str = "quantiles",
     k: int = 5,
-    breaks=None,
-    classes: Classes | None = None,
+    bins=None,
     cmap: str = "YlOrRd",
     title: str | None = None,
-    units: str | None = None,
+    legend_title: str | None = None,
+    value_unit: str | None = None,
     source: str | None = None,
     outlines=None,
     labels: str | None = None,
@@ -109,71 +133,70 @@ def choropleth(
     north_arrow: bool = True,
     scale_bar: bool = True,
     south_china_sea="auto",
-    legend_title: str | None = None,
     figsize=(8, 7),
     fmt: str | None = None,
 ) -> Figure:
-    """Choropleth map of ``column``.
+    """Choropleth map of the column ``value``.
 
     Parameters
     ----------
-    scheme, k, breaks, cmap : class breaks (see :func:`geolink.classify`), or
-        pass ready ``classes`` to share them with a web map or GeoPackage style.
-    units : unit of the values, shown in the legend title (e.g. ``'亿元'``, ``'%'``).
-    legend_title : legend heading (default: the column name).
+    data : GeoDataFrame of the units (e.g. from :func:`geolink.join`).
+    value : the column mapped.
+    classes : ready :class:`geolink.Classes` (share them with a web map or
+        GeoPackage style); otherwise computed from ``scheme``, ``k``, ``bins``,
+        ``cmap``, ``fmt`` as in :func:`geolink.classify`.
+    title : map title.
+    legend_title : legend heading (default: the column name); ``value_unit``
+        (e.g. ``'亿元'``, ``'%'``) is appended in parentheses.
     source : data-source note printed under the map.
-    outlines : agglomeration id(s) or a GeoDataFrame of outlines drawn on top.
-    labels : column with unit names to print at each unit (e.g. ``'name_short'``).
+    outlines : agglomeration id(s) or grouping, or a GeoDataFrame of outlines drawn on top.
+    labels : column with unit names printed at each unit (e.g. ``'name_short'``).
     context : units drawn in light grey underneath (e.g. the surrounding prefectures).
-    south_china_sea : draw the main map without 三沙 and add a 南海诸岛 inset with
-        the maritime boundary line; ``'auto'``: for national maps.
+    north_arrow, scale_bar : map furniture (no scale bar on national maps).
+    south_china_sea : draw the main map without 三沙 and add a 南海诸岛 inset
+        with the maritime boundary line; ``'auto'``: for national maps.
+    figsize : inches.
 
-    Units without a value are drawn grey with a "no data" legend entry.
-    Returns a matplotlib Figure (``fig.savefig(path, dpi=200)`` writes a PNG).
+    Units without a value are drawn grey with a "no data" legend entry; the
+    legend counts the units drawn in each class.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.savefig(path, dpi=200)`` writes a PNG.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> gba = geolink.cities_in("gba").assign(area=lambda d: d["area_km2"].where(d["adcode"] != "820000"))
+    >>> fig = geolink.choropleth(gba, "area", k=3, value_unit="km²", labels="name_short", title="面积")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1]
+    '无数据 no data  (1)'
     """
-    if column not in gdf.columns:
-        raise KeyError(f"column {column!r} not in the data; columns: {list(gdf.columns)}")
-    classes = classes or classify(gdf[column], scheme, k, breaks, cmap, fmt)
-    crs = local_crs(gdf)
-    shown = gdf.to_crs(crs)
+    if value not in data.columns:
+        raise KeyError(f"column {value!r} not in the data; columns: {list(data.columns)}")
+    if data.crs is None:
+        raise ValueError("the data have no CRS: set one first (e.g. data.set_crs('EPSG:4326'))")
+    classes = classes or classify(data[value], scheme, k=k, bins=bins, cmap=cmap, fmt=fmt)
+    crs = local_crs(data)
+    tolerance = display_tolerance(data if context is None else context, PIXELS)
+    shown = display_simplified(data, tolerance).to_crs(crs)
+    inset = is_national(data) if south_china_sea == "auto" else bool(south_china_sea)
     fig, ax = _figure(figsize)
     if context is not None:
-        context.to_crs(crs).plot(ax=ax, color="#f2f2f2", edgecolor="#bdbdbd", linewidth=0.3)
-    idx = classes.assign(shown[column])
-    colors = np.where(idx >= 0, np.array(classes.colors + (MISSING_COLOR,))[idx], MISSING_COLOR)
+        display_simplified(context, tolerance).to_crs(crs).plot(ax=ax, color="#f2f2f2", edgecolor="#bdbdbd", linewidth=0.3)
+    colors = classes.colors_of(shown[value])
     shown.plot(ax=ax, color=colors, edgecolor="white", linewidth=0.4)
     lines = _outlines(outlines, crs)
     if lines is not None:
         lines.boundary.plot(ax=ax, color="#222222", linewidth=1.2)
-    inset = south_china_sea if south_china_sea != "auto" else _is_national(gdf)
     if labels:
-        named = shown[shown["adcode"] != "460300"] if inset and "adcode" in shown.columns else shown
-        points = named.representative_point()
-        for (x, y), text in zip(zip(points.x, points.y, strict=True), named[labels], strict=True):
-            ax.text(x, y, str(text), ha="center", va="center", fontsize=7, color="#222222", path_effects=HALO)
-    _fit_extent(
-        ax, shown[shown["adcode"] != "460300"] if inset and "adcode" in shown.columns else shown, 0.04
-    )
+        _label_units(ax, _without_sansha(shown, inset), labels)
+    _fit_extent(ax, _without_sansha(shown, inset), 0.04)
     if inset:
         _south_china_sea_inset(ax, shown, colors, crs)
-    counts = np.bincount(idx[idx >= 0], minlength=classes.k)  # units of this map per class
-    handles = [
-        Patch(facecolor=c, edgecolor="#999999", label=f"{lab}  ({n})")
-        for c, lab, n in zip(classes.colors, classes.labels, counts, strict=True)
-    ]
-    if (idx < 0).any():
-        handles.append(
-            Patch(facecolor=MISSING_COLOR, edgecolor="#999999", label=f"无数据 no data  ({(idx < 0).sum()})")
-        )
-    legend_title = (legend_title or column) + ("" if units is None else f" ({units})")
-    ax.legend(
-        handles=handles,
-        title=legend_title,
-        loc="lower left" if inset else "best",
-        fontsize=8,
-        title_fontsize=9,
-        frameon=True,
-    )
+    heading = (legend_title or value) + ("" if value_unit is None else f" ({value_unit})")
+    _class_legend(ax, classes, shown[value], heading, "lower left" if inset else "best")
     if title:
         ax.set_title(title, fontsize=13)
     if scale_bar and not inset:
@@ -183,11 +206,6 @@ def choropleth(
     if source:
         fig.text(0.01, 0.005, source, fontsize=7, color="#555555", ha="left", va="bottom")
     return fig
-
-
-def _is_national(gdf: gpd.GeoDataFrame) -> bool:
-    minx, _, maxx, _ = gdf.to_crs("EPSG:4326").total_bounds
-    return "adcode" in gdf.columns and (gdf["adcode"] == "460300").any() and maxx - minx > 25
 
 
 def _south_china_sea_inset(ax, shown: gpd.GeoDataFrame, colors, crs: str) -> None:
@@ -215,7 +233,8 @@ def _south_china_sea_inset(ax, shown: gpd.GeoDataFrame, colors, crs: str) -> Non
 
 
 def agglomeration_map(
-    ids="eight",
+    group="eight",
+    *,
     overlap: str = "first",
     title: str | None = None,
     labels: bool = False,
@@ -225,17 +244,31 @@ def agglomeration_map(
 ) -> Figure:
     """Membership map: each agglomeration's units in its own colour, outlines on top.
 
-    ``ids``: agglomeration id(s) or a grouping name; units in several of them
-    are coloured by ``overlap`` (see :func:`geolink.agglomeration_groups`) and
-    listed under the map.  ``context`` defaults to all prefectures (national
-    extent for several agglomerations) or the surrounding province(s).
+    Parameters
+    ----------
+    group : agglomeration id(s) or a grouping name (``'eight'``, ``'gba'``, a registered one).
+    overlap : how units in several agglomerations are coloured (see
+        :func:`geolink.agglomeration_groups`); they are listed under the map.
+    title, source : title and a note under the map.
+    labels : print the units' short names.
+    context : units drawn in grey underneath; default all prefectures
+        (national extent for several agglomerations) or the surrounding province(s).
+    figsize : inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import geolink
+    >>> fig = geolink.agglomeration_map("gba", labels=True)
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['大湾区 gba (11)']
     """
     from matplotlib import colormaps
 
-    from geolink.agglomerations import agglomeration_groups, agglomerations
-    from geolink.boundaries import prefectures
-
-    groups = agglomeration_groups(ids, overlap=overlap)
+    groups = agglomeration_groups(group, overlap=overlap)
     units = prefectures()
     members = units.loc[groups["adcode"]].assign(group=groups["group"].to_numpy())
     names = agglomerations(list(dict.fromkeys(groups["group"]))).drop_duplicates("agglomeration_id")
@@ -251,7 +284,9 @@ def agglomeration_map(
         context = units if len(provinces) > 3 else units[units["province_adcode"].isin(provinces)]
     crs = local_crs(members if len(context) < 370 else context)
     fig, ax = _figure(figsize)
-    shown = context.to_crs(crs)
+    tolerance = display_tolerance(context, PIXELS)
+    shown = display_simplified(context, tolerance).to_crs(crs)
+    members = display_simplified(members, tolerance)
     shown.plot(ax=ax, color="#f2f2f2", edgecolor="#c8c8c8", linewidth=0.3)
     palette = colormaps["tab10"]
     handles = []
@@ -264,8 +299,8 @@ def agglomeration_map(
         pts = members.to_crs(crs).representative_point()
         for p, text in zip(pts, members["name_short"], strict=True):
             ax.text(p.x, p.y, text, fontsize=7, ha="center", va="center", path_effects=HALO)
-    inset = _is_national(context)
-    _fit_extent(ax, shown[shown["adcode"] != "460300"] if inset else members.to_crs(crs), 0.05)
+    inset = is_national(context)
+    _fit_extent(ax, _without_sansha(shown, True) if inset else members.to_crs(crs), 0.05)
     if inset:
         colors = np.full(len(shown), "#f2f2f2", dtype=object)
         _south_china_sea_inset(ax, shown, colors, crs)
@@ -285,41 +320,56 @@ def agglomeration_map(
 
 def plot_distance_decay(
     result,
-    indicator: str | None = None,
+    value: str | None = None,
+    *,
     models=("linear", "log_linear", "exponential", "power"),
-    figsize=(7, 5),
     label: str = "name",
+    figsize=(7, 5),
 ) -> Figure:
-    """Scatter of an indicator against distance with the fitted curves (from :func:`geolink.distance_decay`)."""
-    indicator = indicator or result.indicators[0]
+    """Scatter of an indicator against distance with the fitted curves.
+
+    Parameters
+    ----------
+    result : a :func:`geolink.distance_decay` result.
+    value : the indicator (default: the first one).
+    models : fitted curves drawn (R² of the log fits is on ln y).
+    label : column whose text labels each point.
+    figsize : inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import geolink
+    >>> res = geolink.distance_decay(geolink.datasets.load("dongguan_towns"), "pop_2020", target="深圳市", dropna=True)
+    >>> fig = geolink.plot_distance_decay(res)
+    >>> fig.axes[0].get_xlabel()
+    '到深圳市的距离 distance to 深圳市 (km, boundary)'
+    """
+    value = value or result.value[0]
     fig, ax = _figure(figsize)
     ax.set_axis_on()
     units = result.units
     d = units["distance_km"].to_numpy(float)
-    y = pd.to_numeric(units[indicator], errors="coerce").to_numpy(float)
+    y = pd.to_numeric(units[value], errors="coerce").to_numpy(float)
     ax.scatter(d, y, s=22, color="#d7301f", zorder=3, label=None)
     if label in units.columns:
         for xi, yi, text in zip(d, y, units[label], strict=True):
-            ax.annotate(
-                str(text), (xi, yi), fontsize=6.5, xytext=(3, 2), textcoords="offset points", color="#444444"
-            )
+            ax.annotate(str(text), (xi, yi), fontsize=6.5, xytext=(3, 2), textcoords="offset points", color="#444444")
     grid = np.linspace(max(d.min(), 0.1), d.max(), 200)
     fits = result.fits.set_index(["indicator", "model"])
-    corr = result.correlations.set_index("indicator").loc[indicator]
+    corr = result.correlations.set_index("indicator").loc[value]
     for model, style in zip(models, ("-", "--", ":", "-."), strict=False):
-        r2 = fits.loc[(indicator, model), "r2"]
-        ax.plot(
-            grid,
-            result.predict(indicator, model, grid),
-            style,
-            color="#253494",
-            lw=1.4,
-            label=f"{model} (R² = {r2:.2f}{', on ln y' if model in ('power', 'exponential') else ''})",
-        )
+        r2 = fits.loc[(value, model), "r2"]
+        log_note = ", on ln y" if model in ("power", "exponential") else ""
+        ax.plot(grid, result.predict(value, model, grid), style, color="#253494", lw=1.4,
+                label=f"{model} (R² = {r2:.2f}{log_note})")
     ax.set_xlabel(f"到{result.target_name}的距离 distance to {result.target_name} (km, {result.distance})")
-    ax.set_ylabel(indicator)
+    ax.set_ylabel(value)
     ax.set_title(
-        f"{indicator}: Pearson r = {corr['pearson_r']:.2f} (p = {corr['pearson_p']:.3g}), "
+        f"{value}: Pearson r = {corr['pearson_r']:.2f} (p = {corr['pearson_p']:.3g}), "
         f"Spearman ρ = {corr['spearman_rho']:.2f}",
         fontsize=10,
     )
@@ -330,16 +380,40 @@ def plot_distance_decay(
 
 def map_distance_decay(
     result,
-    indicator: str | None = None,
+    value: str | None = None,
+    *,
     rings_km=(10, 20, 30),
     context=None,
+    classes: Classes | None = None,
     scheme: str = "quantiles",
     k: int = 5,
     figsize=(8, 7),
     source: str | None = None,
 ) -> Figure:
-    """Units coloured by the indicator, the target outline and distance rings around it."""
-    indicator = indicator or result.indicators[0]
+    """Units coloured by an indicator, the target outline and distance rings around it.
+
+    Parameters
+    ----------
+    result : a :func:`geolink.distance_decay` result.
+    value : the indicator (default: the first one).
+    rings_km : radii of the rings drawn around the target, km.
+    context : polygons drawn underneath (e.g. ``geolink.cities_in("gba")``).
+    classes, scheme, k : class breaks as in :func:`geolink.choropleth`.
+    figsize, source : inches; a note under the map.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import geolink
+    >>> res = geolink.distance_decay(geolink.datasets.load("dongguan_towns"), "pop_2020", target="深圳市", dropna=True)
+    >>> fig = geolink.map_distance_decay(res, rings_km=(10, 20))
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][-1]
+    '距离圈 rings: 10, 20 km'
+    """
+    value = value or result.value[0]
     units = result.units
     target = gpd.GeoDataFrame(geometry=[result.target], crs="EPSG:4326")
     crs = local_crs(pd.concat([units[["geometry"]], target]))
@@ -349,48 +423,26 @@ def map_distance_decay(
     t = target.to_crs(crs)
     for r in rings_km:
         t.buffer(r * 1000).boundary.plot(ax=ax, color="#6baed6", linewidth=0.8, linestyle="--")
-    t.plot(
-        ax=ax,
-        facecolor="#c6dbef" if result.target.geom_type != "Point" else "#08519c",
-        edgecolor="#08519c",
-        linewidth=1.2,
-        alpha=0.6,
-    )
-    classes = classify(units[indicator], scheme, k)
+    is_point = result.target.geom_type == "Point"
+    t.plot(ax=ax, facecolor="#08519c" if is_point else "#c6dbef", edgecolor="#08519c", linewidth=1.2, alpha=0.6)
+    classes = classes or classify(units[value], scheme, k=k)
     shown = units.to_crs(crs)
-    idx = classes.assign(shown[indicator])
-    colors = np.where(idx >= 0, np.array(classes.colors + (MISSING_COLOR,))[idx], MISSING_COLOR)
-    shown.plot(ax=ax, color=colors, edgecolor="#444444", linewidth=0.5, markersize=60, zorder=4)
+    shown.plot(ax=ax, color=classes.colors_of(shown[value]), edgecolor="#444444", linewidth=0.5, markersize=60, zorder=4)
     if "name" in shown.columns:
         for geom, text in zip(shown.geometry.representative_point(), shown["name"], strict=True):
-            ax.annotate(
-                str(text),
-                (geom.x, geom.y),
-                fontsize=6.5,
-                xytext=(4, 3),
-                textcoords="offset points",
-                path_effects=HALO,
-            )
+            ax.annotate(str(text), (geom.x, geom.y), fontsize=6.5, xytext=(4, 3), textcoords="offset points",
+                        path_effects=HALO)
     _fit_extent(ax, shown, 0.15)
+    counts, _ = classes.tally(shown[value])
     handles = [
-        Patch(facecolor=c, edgecolor="#999999", label=lab)
-        for c, lab in zip(classes.colors, classes.labels, strict=True)
+        Patch(facecolor=c, edgecolor="#999999", label=f"{lab}  ({n})")
+        for c, lab, n in zip(classes.colors, classes.labels, counts, strict=True)
     ]
-    handles.append(
-        Patch(facecolor="#c6dbef", edgecolor="#08519c", label=f"目标 target: {result.target_name}")
-    )
-    handles.append(
-        Line2D(
-            [],
-            [],
-            color="#6baed6",
-            linestyle="--",
-            lw=0.8,
-            label="距离圈 rings: " + ", ".join(f"{r:g}" for r in rings_km) + " km",
-        )
-    )
-    ax.legend(handles=handles, title=indicator, loc="lower left", fontsize=8, title_fontsize=9)
-    ax.set_title(f"{indicator} 与到{result.target_name}的距离", fontsize=12)
+    handles.append(Patch(facecolor="#c6dbef", edgecolor="#08519c", label=f"目标 target: {result.target_name}"))
+    handles.append(Line2D([], [], color="#6baed6", linestyle="--", lw=0.8,
+                          label="距离圈 rings: " + ", ".join(f"{r:g}" for r in rings_km) + " km"))
+    ax.legend(handles=handles, title=value, loc="lower left", fontsize=8, title_fontsize=9)
+    ax.set_title(f"{value} 与到{result.target_name}的距离", fontsize=12)
     _scale_bar(ax, corner="right")
     _north_arrow(ax)
     if source:
@@ -399,12 +451,42 @@ def map_distance_decay(
 
 
 def plot_lq_comparison(
-    lq: pd.DataFrame, industry: str, value: str, by: str, title: str | None = None, figsize=(8, 9)
+    lq: pd.DataFrame,
+    *,
+    unit: str = "adcode",
+    industry: str = "industry",
+    value: str = "lq",
+    title: str | None = None,
+    figsize=(8, 9),
 ) -> Figure:
-    """Horizontal bars of LQs per industry, one bar per ``by`` value (e.g. city), with the LQ = 1 line."""
+    """Horizontal bars of location quotients per industry, one bar per unit, with the LQ = 1 line.
+
+    Parameters
+    ----------
+    lq : a :func:`geolink.location_quotient` table (one time value).
+    unit, industry, value : its columns.
+    title, figsize : title; inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink
+    >>> t = pd.DataFrame({"city": ["A", "A", "B", "B"], "industry": ["x", "y", "x", "y"], "jobs": [10, 30, 20, 20]})
+    >>> fig = geolink.plot_lq_comparison(geolink.location_quotient(t, "jobs", unit="city"), unit="city")
+    >>> [round(float(b.get_width()), 3) for b in fig.axes[0].patches]
+    [1.2, 0.667, 0.8, 1.333]
+    """
+    require = [c for c in (unit, industry, value) if c not in lq.columns]
+    if require:
+        raise KeyError(f"column(s) {require} not in the LQ table; columns: {list(lq.columns)}")
+    if lq.duplicated([unit, industry]).any():
+        raise ValueError(f"several rows per {unit} × {industry}: select one time value first")
     fig, ax = _figure(figsize)
     ax.set_axis_on()
-    wide = lq.pivot_table(index=industry, columns=by, values=value, sort=False)
+    wide = lq.pivot_table(index=industry, columns=unit, values=value, sort=False)
     wide = wide.loc[wide.max(axis=1).sort_values().index]
     height = 0.8 / wide.shape[1]
     ypos = np.arange(len(wide))
@@ -412,7 +494,7 @@ def plot_lq_comparison(
         ax.barh(ypos + i * height, wide[col], height=height, label=str(col))
     ax.axvline(1, color="black", lw=0.8)
     ax.set_yticks(ypos + 0.4 - height / 2, wide.index, fontsize=7)
-    ax.set_xlabel(value)
+    ax.set_xlabel("区位熵 location quotient" if value == "lq" else value)
     ax.legend(fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     if title:

@@ -41,6 +41,7 @@ LEVELS = ("auto", "prefecture", "county")
 TOLERANCE_PCT = 0.5
 _CODE = re.compile(r"^\d{6}(\d{6})?$")
 _PART = re.compile(r"(市辖区|^县$|直辖县级|^其中|小计)")
+_TODAY = re.compile(r"today part of \S+ \((\d{6})\)$")
 _BELOW_COUNTY = re.compile(r"(区|县|旗|群岛|海域|园|镇|乡|街道|农场|林场)$")
 _INTENSIVE = re.compile(
     r"(比重|比例|比率|性别比|率|%|％|人均|平均|均值|指数|密度|规模|ratio|rate|share|per[ _]|percent|index|density|"
@@ -226,7 +227,7 @@ def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.Da
                     level, unit, how = "part", context, f"subtotal of part ({name.strip()})"
                 else:
                     level, how = "total", str(r["note"])
-            elif r["adcode"] and "市区" in str(r["note"]):
+            elif r["adcode"] and (r.get("part") or "市区" in str(r["note"])):
                 level, unit, how = "part", r["adcode"], "urban districts (市区) only"
             elif r["adcode"]:
                 level, unit, how = "unit", r["adcode"], f"name {name.strip()}"
@@ -240,6 +241,8 @@ def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.Da
                     level, unit, how = "county", pick[0], f"county name {name.strip()} in the county list"
                 else:
                     how = f"county name {name.strip()} is in several prefectures ({', '.join(cands)})"
+            elif successor := _TODAY.search(str(r["note"])):  # a former county, today part of one unit
+                level, unit, how = "county", successor[1], f"{name.strip()}: {r['note']}"
             elif parents and parents[i]:
                 level, unit, how = (
                     "county",
@@ -262,7 +265,7 @@ def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.Da
             context, province = unit, unit[:2]
         elif level == "total":
             context, province = None, code[:2] if code else province
-        out.append({"level": level, "unit": unit, "how": how})
+        out.append({"level": level, "unit": unit, "how": how, "context": context})
     levels = pd.DataFrame(out, index=frame.index, dtype=object)
     _whole_districts(levels, [_code_text(c) for c in code_values], municipal)
     pending = levels["level"] == "by_position"
@@ -307,11 +310,15 @@ def combine(frame: pd.DataFrame, key: str, levels: pd.DataFrame, *, level: str, 
     """One row per unit from a table with totals and parts (see the module docstring).
 
     ``level='prefecture'``: each unit's own row; county rows are reported as
-    parts.  ``level='county'``: the county rows of each unit combined by
-    ``agg`` (default ``'sum'``); intensive columns (rates, shares, ratios,
-    per-capita values, by their header) are not summed but taken from the
-    unit's own row, missing where it has none; units without county rows
-    keep their own row.  ``rows_named``: row labels for messages.
+    parts.  Several own rows of one unit are the same unit twice when one has
+    a municipality's province-level code (110000 beside 110100: used once if
+    equal, else refused) and otherwise former units now merged into it (莱芜
+    into 济南: combined by ``agg``, refused without it).  ``level='county'``:
+    the county rows of each unit combined by ``agg`` (default ``'sum'``);
+    intensive columns (rates, shares, ratios, per-capita values, by their
+    header) are not summed but taken from the unit's own row, missing where
+    it has none; units without county rows keep their own row.
+    ``rows_named``: row labels for messages.
 
     Examples
     --------
@@ -328,36 +335,28 @@ def combine(frame: pd.DataFrame, key: str, levels: pd.DataFrame, *, level: str, 
     outcome = pd.Series("unmatched", index=frame.index, dtype=object)
     outcome[lv == "total"] = "total"
     notes: list[str] = []
-    unit_rows = frame.index[lv == "unit"]
-    twins = levels.loc[unit_rows].groupby("unit").groups
-    own: dict[str, object] = {}
-    for code, idx in twins.items():
-        if len(idx) > 1:
-            numeric = [c for c in values if pd.api.types.is_numeric_dtype(frame[c])]
-            block = frame.loc[idx, numeric]
-            if not block.apply(lambda s: s.nunique(dropna=False) <= 1).all():
-                listing = ", ".join(f"row {rows_named[i]}" for i in idx)
-                raise ValueError(
-                    f"unit {code} has {len(idx)} total rows with different values ({listing}): which one is "
-                    "the unit's total? Drop the others and join again"
-                )
-            notes.append(f"unit {code}: {len(idx)} identical total rows; the first is used")
-        own[code] = idx[0]
-        outcome[idx] = "total"
+    own, first_row = _own_rows(frame, key, levels, values, agg, rows_named, outcome, notes)
     counties_of = levels[lv == "county"].groupby("unit").groups
-    if level == "prefecture":
-        keep = list(own.values())
-        outcome[keep] = "joined"
+    if level in ("prefecture", "auto"):
         outcome[lv.isin(["county", "part"])] = "part"
-        only = sorted(set(counties_of) - set(own))
-        if only:
-            shown = ", ".join(f"{u} (rows {[rows_named[i] for i in counties_of[u][:3]]}…)" for u in only[:10])
+        only = sorted(set(counties_of) - set(own.index))
+        data = own.rename_axis("adcode").reset_index()
+        shown = ", ".join(f"{u} (rows {[rows_named[i] for i in counties_of[u][:3]]}…)" for u in only[:10])
+        if only and level == "prefecture":
             raise ValueError(
                 f"{len(only)} unit(s) have county rows but no row of their own: {shown}; pass level='county' "
                 "to roll their county rows up (agg='sum' for counts), or drop those rows"
             )
-        data = frame.loc[keep, values].assign(adcode=unit[keep].to_numpy())
-        return RollUp(level, data.reset_index(drop=True), _rows(levels, outcome), _empty_check(), notes)
+        if only and agg is None:
+            notes.append(
+                f"{len(only)} unit(s) have county rows but no row of their own, left without data: {shown}; "
+                "pass agg='sum' to build them from their county rows"
+            )
+        if not only or agg is None:
+            return RollUp("prefecture", data, _rows(levels, outcome), _empty_check(), notes)
+        return _roll_up_missing(
+            frame, key, levels, only, data, outcome, notes, agg=agg, rows_named=rows_named
+        )
     agg = agg or "sum"
     spec = agg if isinstance(agg, dict) else {
         c: agg for c in values if pd.api.types.is_numeric_dtype(frame[c]) and not _INTENSIVE.search(str(c))
@@ -387,30 +386,24 @@ def combine(frame: pd.DataFrame, key: str, levels: pd.DataFrame, *, level: str, 
     if sums:  # a sum over parts with a missing part is not the unit's value
         holes = block[sums].isna().groupby(groups, sort=False).any()
         rolled[sums] = rolled[sums].astype(float).mask(holes.reindex(rolled.index))
-    totals = pd.Series(own)
-    has_total = rolled.index.intersection(totals.index)
+    has_total = rolled.index.intersection(own.index)
     outcome[is_part] = "rolled_up"
-    outcome[totals[has_total].to_numpy()] = "checked"
+    for u in has_total:
+        outcome[levels.index[(lv == "unit") & (unit == u)]] = "checked"
     extra = [c for c in values if c not in spec]
     if extra:
-        own_values = frame.loc[totals.reindex(rolled.index).dropna().to_numpy(), extra]
-        own_values.index = totals.reindex(rolled.index).dropna().index
-        rolled = rolled.join(own_values.reindex(rolled.index))
-    alone = totals.index.difference(rolled.index)
-    outcome[totals[alone].to_numpy()] = "joined"
-    single = frame.loc[totals[alone].to_numpy(), values]
-    single.index = alone
-    data = pd.concat([rolled, single])[values].rename_axis("adcode").reset_index()
+        rolled = rolled.join(own[extra].reindex(rolled.index))
+    alone = own.index.difference(rolled.index)
+    data = pd.concat([rolled, own.loc[alone]])[values].rename_axis("adcode").reset_index()
     checks = []
     if sums and len(has_total):
         a = rolled.loc[has_total, sums].astype(float)
-        b = frame.loc[totals[has_total].to_numpy(), sums].astype(float)
-        b.index = has_total
+        b = own.loc[has_total, sums].astype(float)
         diff = ((a - b).abs() / b.abs().where(b != 0) * 100).fillna(0.0)
         checks = pd.DataFrame({
             "adcode": has_total,
             "parts": pd.Series(groups).value_counts().reindex(has_total).to_numpy(),
-            "total_row": [rows_named[i] for i in totals[has_total]],
+            "total_row": [first_row[u] for u in has_total],
             "diff_pct": diff.max(axis=1).to_numpy(),
             "column": diff.idxmax(axis=1).to_numpy(),
         })  # fmt: skip
@@ -432,8 +425,93 @@ def combine(frame: pd.DataFrame, key: str, levels: pd.DataFrame, *, level: str, 
     return RollUp(level, data, _rows(levels, outcome), check, notes)
 
 
+def _roll_up_missing(frame, key, levels, only, data, outcome, notes, *, agg, rows_named) -> RollUp:
+    """Units without a row of their own built from their county rows (the others keep theirs)."""
+    unknown = levels.index[(levels["level"] == "unknown") & levels["context"].isin(only)]
+    if len(unknown):
+        shown = "; ".join(f"row {rows_named[i]}: {levels.at[i, 'how']}" for i in unknown[:10])
+        raise ValueError(
+            f"cannot build {len(only)} unit(s) from their county rows: {len(unknown)} row(s) among them are "
+            f"not recognised ({shown}); correct or drop them, then join again"
+        )
+    rows = levels.index[(levels["level"] == "county") & levels["unit"].isin(only)]
+    sub = levels.loc[rows]
+    sub.attrs = levels.attrs
+    roll = combine(frame.loc[rows], key, sub, level="county", agg=agg, rows_named=rows_named)
+    outcome[rows] = roll.rows["outcome"].to_numpy()
+    notes.append(f"{len(only)} unit(s) without a row of their own built from their county rows: {only[:10]}")
+    level = "mixed" if len(data) else "county"
+    data = pd.concat([data, roll.data], ignore_index=True) if len(data) else roll.data
+    return RollUp(level, data, _rows(levels, outcome), roll.check, notes + roll.notes)
+
+
+def _own_rows(frame, key, levels, values, agg, rows_named, outcome, notes) -> tuple[pd.DataFrame, dict]:
+    """Each unit's own row (index: adcode), and the row number of its first own row; outcomes set."""
+    is_unit = levels["level"] == "unit"
+    groups = levels.loc[is_unit].groupby("unit", sort=False).groups
+    records, first_row, merged = {}, {}, []
+    for code, idx in groups.items():
+        first_row[code] = rows_named[idx[0]]
+        outcome[idx] = "joined"
+        if len(idx) == 1:
+            records[code] = frame.loc[idx[0], values]
+            continue
+        same_unit = levels.loc[idx, "how"].str.endswith("(municipality)").any()
+        if same_unit:  # 110000 beside 110100: the same total twice
+            numeric = [c for c in values if pd.api.types.is_numeric_dtype(frame[c])]
+            if not frame.loc[idx, numeric].apply(lambda s: s.nunique(dropna=False) <= 1).all():
+                listing = ", ".join(f"row {rows_named[i]}" for i in idx)
+                raise ValueError(
+                    f"unit {code} has {len(idx)} total rows with different values ({listing}): which one is "
+                    "the unit's total? Drop the others and join again"
+                )
+            notes.append(f"unit {code}: {len(idx)} identical total rows; the first is used")
+            records[code] = frame.loc[idx[0], values]
+            outcome[idx[1:]] = "total"
+            continue
+        merged.append((code, idx))
+    if merged and agg is None:
+        listing = "; ".join(
+            f"{code} {_unit_names()[code]}: rows {[rows_named[i] for i in idx]} "
+            f"({', '.join(str(v).strip() for v in frame.loc[idx, key])})"
+            for code, idx in merged[:10]
+        )
+        raise ValueError(
+            f"{len(merged)} unit(s) have several rows of their own ({listing}): former units now merged "
+            "into one? To combine them pass agg= ('sum' for counts); otherwise drop the rows that do not belong"
+        )
+    for code, idx in merged:
+        rules = agg if isinstance(agg, dict) else {
+            c: agg if pd.api.types.is_numeric_dtype(frame[c]) else "first" for c in values
+        }  # fmt: skip
+        block = frame.loc[idx, values]
+        records[code] = pd.Series({c: _agg(block[c], rules.get(c, "first")) for c in values})
+        outcome[idx] = "aggregated"
+    own = (
+        pd.DataFrame.from_dict(records, orient="index", columns=values) if records else frame.iloc[:0][values]
+    )
+    for c in values:
+        if pd.api.types.is_integer_dtype(frame[c]) and (pd.to_numeric(own[c]).dropna() % 1 == 0).all():
+            own[c] = pd.to_numeric(own[c]).astype("Int64")
+    return own, first_row
+
+
+def _agg(values: pd.Series, rule: str):
+    """One value of a column by an aggregation rule ('first'/'last' as in groupby, the rest as Series.agg)."""
+    if rule in ("first", "last"):
+        kept = values.dropna()
+        return None if kept.empty else kept.iloc[0 if rule == "first" else -1]
+    return values.agg(rule)
+
+
+@functools.cache
+def _unit_names() -> dict[str, str]:
+    units = prefectures()
+    return dict(zip(units["adcode"], units["name"], strict=True))
+
+
 def _rows(levels: pd.DataFrame, outcome: pd.Series) -> pd.DataFrame:
-    return levels.assign(outcome=outcome.to_numpy())
+    return levels.drop(columns="context", errors="ignore").assign(outcome=outcome.to_numpy())
 
 
 def _empty_check() -> pd.DataFrame:

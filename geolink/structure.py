@@ -1,17 +1,22 @@
-"""Industrial-structure measures (SPEC §2): location quotient, LQ ratio, LQ-change classes,
-Krugman specialisation index, structural similarity, industrial linkage index and the
-producer-services / manufacturing co-agglomeration index.
+"""Industrial-structure measures: location quotient, LQ ratio, LQ-change classes, Krugman
+specialisation index, structural similarity, industrial linkage index and the producer-services /
+manufacturing co-agglomeration index.
 
-Inputs are **long** tables (one row per region × industry [× year] with a value:
-output, employment, …) or **wide** tables (one row per region [× year], one
-column per industry; pass ``industry=None``).  A region × industry
-combination absent from a long table counts as 0 (the industry is absent
-there); the number of such cells is in ``.attrs['filled_zeros']`` of the
-result.  Negative or missing values, duplicate region × industry rows and
-regions with a zero total raise ``ValueError`` naming the rows.
+Inputs are **long** tables (one row per unit × industry [× time] with a value: output,
+employment, …) or **wide** tables (one row per unit [× time], one column per industry; pass
+``industry=None``).  A unit × industry combination absent from a long table counts as 0 (the
+industry is absent there) and is flagged in the ``filled`` column of the result.  Missing,
+infinite or negative values, missing labels, duplicate unit × industry rows and units with a zero
+total raise ``ValueError`` naming the rows.
 
-Notation: ``Q[i,k]`` value of industry k in region i, ``Q[i] = Σ_k Q[i,k]``,
-shares ``X[i,k] = Q[i,k] / Q[i]``; ``R`` the reference area.
+Notation: ``Q[i,k]`` value of industry k in unit i, ``Q[i] = Σ_k Q[i,k]``, shares
+``X[i,k] = Q[i,k] / Q[i]``; ``R`` the reference area with totals ``Q[R,k]``.
+
+References: the location quotient, Krugman index, structural similarity and linkage index
+follow the Guangzhou–Shenzhen industrial-linkage study in 《特区经济》 (Special Zone Economy)
+2025 no. 2; the co-agglomeration index follows Chen Xiuying and Wang Mengcui, 中国城市群生产性
+服务业与制造业协同集聚的空间差异及收敛性研究 (Spatial differences and convergence of the
+co-agglomeration of producer services and manufacturing in China's urban agglomerations).
 """
 
 from __future__ import annotations
@@ -39,150 +44,255 @@ PRODUCER_SERVICES = (
 MANUFACTURING = ("制造业",)
 
 
-def panel(
+def industry_matrix(
     data: pd.DataFrame,
-    region: str = "region",
+    value,
+    *,
+    unit: str = "adcode",
     industry: str | None = "industry",
-    value: str = "value",
-    year: str | None = None,
+    time: str | None = None,
 ) -> pd.DataFrame:
-    """Validated region × industry matrix of values, one block per year.
+    """Validated unit × industry matrix of values, one block per time value.
 
-    Returns a DataFrame indexed by (year, region) — year 0 when not given —
-    with one column per industry.  Long input: columns ``region``,
-    ``industry``, ``value`` (and ``year``); wide input (``industry=None``):
-    a ``region`` column (and ``year``) and one numeric column per industry.
+    Parameters
+    ----------
+    data : long table (``unit``, ``industry``, ``value`` [, ``time``]) or, with
+        ``industry=None``, a wide table (``unit`` [, ``time``] and one column per industry).
+    value : the value column of a long table; for a wide table the industry
+        columns (a list), or None for every column other than ``unit`` and ``time``.
+    unit, industry, time : column names (see the conventions in the README).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (``time``, ``unit``) — time 0 when not given — with one
+        column per industry; ``.attrs['filled']`` holds the (time, unit,
+        industry) cells absent from a long table and counted as 0.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from geolink.structure import industry_matrix
+    >>> t = pd.DataFrame({"city": ["A", "A", "B"], "industry": ["x", "y", "x"], "jobs": [1, 3, 2]})
+    >>> industry_matrix(t, "jobs", unit="city").to_dict("index")
+    {(0, 'A'): {'x': 1.0, 'y': 3.0}, (0, 'B'): {'x': 2.0, 'y': 0.0}}
     """
-    keys = [region] + ([year] if year else [])
+    keys = [unit] + ([time] if time else [])
     require_columns(data, keys)
+    for key in keys:
+        reject(data, data[key].isna(), f"the label column {key!r} is missing", show=["index"])
     if industry is None:
-        long = data.melt(id_vars=keys, var_name="_industry", value_name="_value")
+        columns = [c for c in data.columns if c not in keys] if value is None else list(np.atleast_1d(value))
+        require_columns(data, columns)
+        if not columns:
+            raise ValueError("a wide table (industry=None) needs at least one industry column")
+        long = data.melt(id_vars=keys, value_vars=columns, var_name="industry", value_name="value")
     else:
-        if industry not in data.columns or value not in data.columns:
-            raise KeyError(f"columns {industry!r} and {value!r} needed (or industry=None for a wide table)")
-        long = data[keys + [industry, value]].rename(columns={industry: "_industry", value: "_value"})
-    v = pd.to_numeric(long["_value"], errors="coerce")
-    shown = long.rename(columns={"_industry": industry or "industry", "_value": value})
+        if not isinstance(value, str):
+            raise TypeError(f"value must be the name of the value column of a long table, got {value!r}")
+        require_columns(data, [industry, value])
+        reject(data, data[industry].isna(), f"the industry column {industry!r} is missing", show=["index"])
+        long = data[keys + [industry, value]].set_axis(keys + ["industry", "value"], axis=1)
+    v = pd.to_numeric(long["value"], errors="coerce")
+    shown = long.rename(columns={"industry": industry or "industry", "value": value if industry else "value"})
     reject(shown, v.isna(), "the value is missing or not numeric", show=["records"])
+    reject(shown, np.isinf(v), "the value is infinite", show=["records"])
     reject(shown, v < 0, "the value is negative", show=["records"])
-    long = long.assign(_value=v)
-    named = long.rename(columns={"_industry": industry or "industry", "_value": value})
-    reject(
-        named,
-        long.duplicated(keys + ["_industry"], keep=False),
-        "region × industry is duplicated",
-        show=["records"],
-    )
-    if not year:
-        long = long.assign(_year=0)  # one block; the year column is dropped from the results
-        keys = [region, "_year"]
-    matrix = long.pivot(index=[keys[-1], region], columns="_industry", values="_value")
-    filled = int(matrix.isna().sum().sum())
+    long = long.assign(value=v.astype(float))
+    reject(shown, long.duplicated(keys + ["industry"], keep=False), "unit × industry is duplicated", show=["records"])
+    if not time:
+        long = long.assign(_time=0)
+        keys = [unit, "_time"]
+    matrix = long.pivot(index=[keys[-1], unit], columns="industry", values="value")
+    filled = matrix.isna().stack()
     matrix = matrix.fillna(0.0)
-    matrix.index.names = ["year", "region"]
+    matrix.index.names = ["time", "unit"]
     matrix.columns.name = "industry"
     totals = matrix.sum(axis=1)
     if (totals == 0).any():
-        zero = [f"{r} ({y})" if year else str(r) for y, r in totals.index[totals == 0]]
-        raise ValueError(f"region(s) with a zero total: {zero}")
-    matrix.attrs["filled_zeros"] = filled
+        zero = [f"{u} ({t})" if time else str(u) for t, u in totals.index[totals == 0]]
+        raise ValueError(f"unit(s) with a zero total over all industries: {zero}")
+    matrix.attrs["filled"] = set(filled.index[filled.to_numpy()])
     return matrix
 
 
-def _tidy(matrix: pd.DataFrame, name: str, year: str | None) -> pd.DataFrame:
-    out = matrix.stack().rename(name).reset_index()
-    return out.drop(columns="year") if year is None else out.rename(columns={"year": year})
+def _reference_totals(matrix: pd.DataFrame, reference) -> pd.DataFrame:
+    """Reference totals Q[R,k], one row per time value of ``matrix`` (one mechanism for every metric)."""
+    times = matrix.index.get_level_values("time").unique()
+    if reference is None:
+        return matrix.groupby(level="time", sort=False).sum()
+    if isinstance(reference, pd.Series):
+        ref = pd.DataFrame([reference.to_numpy()] * len(times), index=times, columns=reference.index)
+    elif isinstance(reference, pd.DataFrame):
+        ref = reference
+        if list(times) != [0]:
+            absent = [t for t in times if t not in ref.index]
+            if absent:
+                raise KeyError(f"the reference table has no row for time(s) {absent}; its index: {list(ref.index)}")
+            ref = ref.loc[times]
+        elif len(ref) != 1:
+            raise ValueError("without time=, a reference table must have exactly one row (or pass a Series)")
+        else:
+            ref = ref.set_axis(times)
+    else:
+        units = matrix.index.get_level_values("unit")
+        if reference not in set(units):
+            raise KeyError(f"reference unit {reference!r} is not in the data")
+        ref = matrix.xs(reference, level="unit")
+        absent = [t for t in times if t not in ref.index]
+        if absent:
+            raise KeyError(f"reference unit {reference!r} has no data for time(s) {absent}")
+        return ref.loc[times]
+    missing = sorted(map(str, set(matrix.columns) - set(ref.columns)))
+    if missing:
+        raise KeyError(f"reference lacks industries {missing}")
+    ref = ref[matrix.columns].apply(pd.to_numeric, errors="coerce").astype(float)
+    if not np.isfinite(ref.to_numpy()).all() or (ref.to_numpy() < 0).any():
+        raise ValueError("reference totals must be finite non-negative numbers")
+    return ref
+
+
+def _tidy(matrix: pd.DataFrame, name: str, unit: str, time: str | None) -> pd.DataFrame:
+    out = matrix.stack().rename(name).reset_index().rename(columns={"unit": unit})
+    return out.drop(columns="time") if time is None else out.rename(columns={"time": time})
 
 
 def location_quotient(
     data: pd.DataFrame,
-    region: str = "region",
+    value,
+    *,
+    unit: str = "adcode",
     industry: str | None = "industry",
-    value: str = "value",
+    time: str | None = None,
     reference=None,
-    year: str | None = None,
 ) -> pd.DataFrame:
     """Location quotient ``LQ[i,k] = (Q[i,k] / Q[i]) / (Q[R,k] / Q[R])``.
 
     Parameters
     ----------
-    reference : the reference area R.  None (default): the sum over the
-        regions given.  A region label of the data (e.g. the province row):
-        that region's structure.  A Series indexed by industry (or a
-        DataFrame indexed by year with one column per industry) of
-        reference totals Q[R,k], e.g. national employment by industry.
+    data, value, unit, industry, time : see :func:`industry_matrix`.
+    reference : the reference area R.  None (default): the sum over the units
+        given.  A unit label of the data (e.g. the province row): that unit's
+        structure.  A Series indexed by industry of reference totals Q[R,k]
+        (e.g. national employment by industry; the same for every time), or
+        a DataFrame indexed by time with one column per industry.
 
     Returns
     -------
-    Long DataFrame: ``region``, ``industry`` (× ``year``), ``value``,
-    ``share`` (X[i,k]), ``reference_share`` (Q[R,k]/Q[R]) and ``lq``
-    (dimensionless; > 1: specialised).  An industry absent from the
-    reference gives NaN.
+    DataFrame
+        Long: ``unit``, ``industry`` (× ``time``), ``value``, ``share``
+        (X[i,k]), ``reference_share`` (Q[R,k]/Q[R]), ``lq`` (dimensionless;
+        > 1: specialised) and ``filled`` (True where the cell was absent from
+        a long table and counted as 0).  An industry absent from the
+        reference gives NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink
+    >>> t = pd.DataFrame({"city": ["A", "A", "B", "B"], "industry": ["x", "y", "x", "y"],
+    ...                   "jobs": [10, 30, 20, 20]})
+    >>> lq = geolink.location_quotient(t, "jobs", unit="city")
+    >>> lq[["city", "industry", "lq"]].round(3).values.tolist()
+    [['A', 'x', 0.667], ['A', 'y', 1.2], ['B', 'x', 1.333], ['B', 'y', 0.8]]
+    >>> national = pd.Series({"x": 100, "y": 100})
+    >>> geolink.location_quotient(t, "jobs", unit="city", reference=national)["lq"].tolist()
+    [0.5, 1.5, 1.0, 1.0]
     """
-    matrix = panel(data, region, industry, value, year)
+    matrix = industry_matrix(data, value, unit=unit, industry=industry, time=time)
     shares = matrix.div(matrix.sum(axis=1), axis=0)
-    if reference is None:
-        ref = matrix.groupby(level="year", sort=False).sum()
-    elif isinstance(reference, (pd.Series, pd.DataFrame)):
-        ref = reference.to_frame().T if isinstance(reference, pd.Series) else reference
-        if isinstance(reference, pd.Series):
-            ref.index = matrix.index.get_level_values("year").unique()
-        missing = sorted(set(matrix.columns) - set(ref.columns))
-        if missing:
-            raise KeyError(f"reference lacks industries {missing}")
-        ref = ref[matrix.columns].astype(float)
-    else:
-        if reference not in matrix.index.get_level_values("region"):
-            raise KeyError(f"reference region {reference!r} is not in the data")
-        ref = matrix.xs(reference, level="region")
+    ref = _reference_totals(matrix, reference)
     ref_share = ref.div(ref.sum(axis=1), axis=0)
-    ref_rows = ref_share.reindex(matrix.index.get_level_values("year"))
+    ref_rows = ref_share.reindex(matrix.index.get_level_values("time"))
     ref_rows.index = matrix.index
     with np.errstate(divide="ignore", invalid="ignore"):
         lq = shares / ref_rows.where(ref_rows > 0)
-    out = _tidy(matrix, "value", year)
-    out["share"] = _tidy(shares, "share", year)["share"].to_numpy()
-    out["reference_share"] = _tidy(ref_rows, "r", year)["r"].to_numpy()
-    out["lq"] = _tidy(lq, "lq", year)["lq"].to_numpy()
-    out = out.rename(columns={"region": region, "industry": industry or "industry"})
-    out.attrs["filled_zeros"] = matrix.attrs["filled_zeros"]
-    return out
+    out = _tidy(matrix, "value", unit, time)
+    out["share"] = _tidy(shares, "s", unit, time)["s"].to_numpy()
+    out["reference_share"] = _tidy(ref_rows, "r", unit, time)["r"].to_numpy()
+    out["lq"] = _tidy(lq, "lq", unit, time)["lq"].to_numpy()
+    filled = matrix.attrs["filled"]
+    out["filled"] = [cell in filled for cell in matrix.stack().index]
+    return out.rename(columns={"industry": industry or "industry"})
 
 
-def _lq_wide(lq: pd.DataFrame, region: str, industry: str, year: str | None) -> pd.DataFrame:
-    index = [industry] + ([year] if year else [])
-    if lq.duplicated(index + [region]).any():
-        hint = " (the table has several years: pass year=)" if year is None and "year" in lq.columns else ""
-        raise ValueError(f"the LQ table has several rows per {region} × {industry}{hint}")
-    return lq.pivot(index=index, columns=region, values="lq")
+def _lq_wide(lq: pd.DataFrame, unit: str, industry: str, time: str | None) -> pd.DataFrame:
+    require_columns(lq, [unit, industry, time, "lq"])
+    index = [industry] + ([time] if time else [])
+    if lq.duplicated(index + [unit]).any():
+        hint = " (the table has several time values: pass time=)" if time is None else ""
+        raise ValueError(f"the LQ table has several rows per {unit} × {industry}{hint}")
+    return lq.pivot(index=index, columns=unit, values="lq")
 
 
 def lq_ratio(
-    lq: pd.DataFrame, a, b, region: str = "region", industry: str = "industry", year: str | None = None
+    lq: pd.DataFrame,
+    a,
+    b,
+    *,
+    unit: str = "adcode",
+    industry: str = "industry",
+    time: str | None = None,
 ) -> pd.DataFrame:
-    """``LQ[a,k] / LQ[b,k]`` per industry (× year) from a :func:`location_quotient` table.
+    """``LQ[a,k] / LQ[b,k]`` per industry (× time) from a :func:`location_quotient` table.
 
-    Equals ``X[a,k] / X[b,k]`` whatever the reference; > 1: a has the
-    comparative advantage in k.  Columns ``lq_a``, ``lq_b``, ``ratio``.
+    Equals ``X[a,k] / X[b,k]`` whatever the reference; > 1: ``a`` has the
+    comparative advantage in k.
+
+    Parameters
+    ----------
+    lq : a :func:`location_quotient` result.
+    a, b : the two units (labels of the ``unit`` column).
+    unit, industry, time : column names of ``lq``; a table with several time
+        values needs ``time=``.
+
+    Returns
+    -------
+    DataFrame
+        ``industry`` (× ``time``), ``lq_a``, ``lq_b``, ``ratio``.
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink
+    >>> t = pd.DataFrame({"city": ["A", "A", "B", "B"], "industry": ["x", "y", "x", "y"],
+    ...                   "jobs": [10, 30, 20, 20]})
+    >>> lq = geolink.location_quotient(t, "jobs", unit="city")
+    >>> geolink.lq_ratio(lq, "A", "B", unit="city")["ratio"].round(6).tolist()   # = X_A / X_B
+    [0.5, 1.5]
     """
-    wide = _lq_wide(lq, region, industry, year)
-    for r in (a, b):
-        if r not in wide.columns:
-            raise KeyError(f"region {r!r} not in the LQ table; regions: {list(wide.columns)}")
+    wide = _lq_wide(lq, unit, industry, time)
+    for u in (a, b):
+        if u not in wide.columns:
+            raise KeyError(f"unit {u!r} not in the LQ table; units: {list(wide.columns)}")
     out = pd.DataFrame({"lq_a": wide[a], "lq_b": wide[b]})
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ratio"] = out["lq_a"] / out["lq_b"]
     return out.reset_index()
 
 
-def classify_lq_change(l0, lt) -> np.ndarray:
-    """LQ-change class per SPEC §2 from base-year ``l0`` and final-year ``lt`` LQs.
+def classify_lq_change(lq_start, lq_end) -> np.ndarray:
+    """LQ-change class from start-year and end-year location quotients.
 
-    ``formed``: ΔL > 0, L0 < 1, Lt > 1; ``strengthened``: ΔL > 0, L0 > 1;
-    ``weakened``: ΔL < 0, Lt > 1; ``lost``: ΔL < 0, L0 > 1, Lt < 1; else ``none``.
+    With ``ΔL = L_end − L_start``: ``formed`` (比较优势形成): ΔL > 0,
+    L_start < 1, L_end > 1; ``strengthened`` (增强): ΔL > 0, L_start > 1;
+    ``weakened`` (减弱): ΔL < 0, L_end > 1; ``lost`` (丧失): ΔL < 0,
+    L_start > 1, L_end < 1; otherwise ``none``.
+
+    Parameters
+    ----------
+    lq_start, lq_end : array-likes of location quotients.
+
+    Returns
+    -------
+    numpy.ndarray of str
+
+    Examples
+    --------
+    >>> import geolink
+    >>> geolink.classify_lq_change([0.8, 1.2, 1.5, 1.3, 0.5], [1.1, 1.4, 1.2, 0.9, 0.6]).tolist()
+    ['formed', 'strengthened', 'weakened', 'lost', 'none']
     """
-    l0 = np.asarray(l0, dtype=float)
-    lt = np.asarray(lt, dtype=float)
+    l0 = np.asarray(lq_start, dtype=float)
+    lt = np.asarray(lq_end, dtype=float)
     d = lt - l0
     return np.select(
         [
@@ -197,57 +307,66 @@ def classify_lq_change(l0, lt) -> np.ndarray:
 
 
 def lq_change(
-    lq,
-    final=None,
-    base_year=None,
-    final_year=None,
-    region: str = "region",
+    lq: pd.DataFrame,
+    *,
+    start,
+    end,
+    unit: str = "adcode",
     industry: str = "industry",
-    year: str = "year",
+    time: str = "year",
 ) -> pd.DataFrame:
-    """Change of LQ between a base and a final year, with its class.
+    """Change of the location quotient between a start and an end time, with its class.
 
-    Either ``lq_change(lq_table, base_year=2011, final_year=2022)`` on a
-    :func:`location_quotient` table with a year column, or
-    ``lq_change(L0, Lt)`` with two Series aligned on their index.  Columns
-    ``L0``, ``Lt``, ``change`` (= Lt − L0) and ``class`` (see
-    :func:`classify_lq_change`).
+    Parameters
+    ----------
+    lq : a :func:`location_quotient` table with a time column.
+    start, end : the two time values compared.
+    unit, industry, time : column names of ``lq``.
+
+    Returns
+    -------
+    DataFrame
+        ``unit``, ``industry``, ``lq_start``, ``lq_end``, ``change``
+        (= lq_end − lq_start) and ``class`` (see :func:`classify_lq_change`).
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink
+    >>> t = pd.DataFrame({"city": ["A", "A", "B", "B"] * 2, "industry": ["x", "y"] * 4,
+    ...                   "jobs": [10, 30, 20, 20, 30, 10, 20, 20], "year": [2010] * 4 + [2020] * 4})
+    >>> lq = geolink.location_quotient(t, "jobs", unit="city", time="year")
+    >>> ch = geolink.lq_change(lq, start=2010, end=2020, unit="city")
+    >>> ch[["city", "industry", "class"]].values.tolist()
+    [['A', 'x', 'formed'], ['A', 'y', 'lost'], ['B', 'x', 'lost'], ['B', 'y', 'formed']]
     """
-    if final is not None:
-        out = pd.DataFrame({"L0": lq, "Lt": final})
-    else:
-        if lq.duplicated([region, industry, year]).any():
-            raise ValueError(f"the LQ table has several rows per {region} × {industry} × {year}")
-        wide = lq.pivot(index=[region, industry], columns=year, values="lq")
-        for y in (base_year, final_year):
-            if y not in wide.columns:
-                raise KeyError(f"year {y!r} not in the LQ table; years: {list(wide.columns)}")
-        out = pd.DataFrame({"L0": wide[base_year], "Lt": wide[final_year]})
-    out["change"] = out["Lt"] - out["L0"]
-    out["class"] = classify_lq_change(out["L0"], out["Lt"])
-    return out.reset_index() if final is None else out
+    require_columns(lq, [unit, industry, time, "lq"])
+    if lq.duplicated([unit, industry, time]).any():
+        raise ValueError(f"the LQ table has several rows per {unit} × {industry} × {time}")
+    wide = lq.pivot(index=[unit, industry], columns=time, values="lq")
+    for t in (start, end):
+        if t not in wide.columns:
+            raise KeyError(f"{time} {t!r} not in the LQ table; values: {list(wide.columns)}")
+    out = pd.DataFrame({"lq_start": wide[start], "lq_end": wide[end]})
+    out["change"] = out["lq_end"] - out["lq_start"]
+    out["class"] = classify_lq_change(out["lq_start"], out["lq_end"])
+    return out.reset_index()
 
 
-def _pairwise(matrix: pd.DataFrame, fn, name: str, a, b, year: str | None) -> pd.DataFrame:
+def _pairwise(matrix: pd.DataFrame, fn, name: str, pair, unit: str, time: str | None) -> pd.DataFrame:
     shares = matrix.div(matrix.sum(axis=1), axis=0)
     rows = []
-    for y, block in shares.groupby(level="year", sort=False):
-        block = block.droplevel("year")
-        pairs = [(a, b)] if a is not None else list(combinations(block.index, 2))
+    for t, block in shares.groupby(level="time", sort=False):
+        block = block.droplevel("time")
+        pairs = [tuple(pair)] if pair is not None else list(combinations(block.index, 2))
         for i, j in pairs:
-            for r in (i, j):
-                if r not in block.index:
-                    raise KeyError(f"region {r!r} not in the data{'' if y is None else f' for {y}'}")
+            for u in (i, j):
+                if u not in block.index:
+                    raise KeyError(f"unit {u!r} not in the data{'' if time is None else f' for {t}'}")
             rows.append(
-                {
-                    "year": y,
-                    "region_a": i,
-                    "region_b": j,
-                    name: fn(block.loc[i].to_numpy(), block.loc[j].to_numpy()),
-                }
+                {"time": t, f"{unit}_a": i, f"{unit}_b": j, name: fn(block.loc[i].to_numpy(), block.loc[j].to_numpy())}
             )
     out = pd.DataFrame(rows)
-    return out.drop(columns="year") if year is None else out.rename(columns={"year": year})
+    return out.drop(columns="time") if time is None else out.rename(columns={"time": time})
 
 
 def _krugman(x, y) -> float:
@@ -258,61 +377,124 @@ def _similarity(x, y) -> float:
     return float((x * y).sum() / np.sqrt((x**2).sum() * (y**2).sum()))
 
 
+_PAIRWISE = {"krugman": _krugman, "similarity": _similarity}
+
+
+def _structure_index(name, data, value, pair, unit, industry, time) -> pd.DataFrame:
+    matrix = industry_matrix(data, value, unit=unit, industry=industry, time=time)
+    return _pairwise(matrix, _PAIRWISE[name], name, pair, unit, time)
+
+
 def krugman_index(
     data: pd.DataFrame,
-    a=None,
-    b=None,
-    region: str = "region",
+    value,
+    *,
+    pair: tuple | None = None,
+    unit: str = "adcode",
     industry: str | None = "industry",
-    value: str = "value",
-    year: str | None = None,
+    time: str | None = None,
 ) -> pd.DataFrame:
     """Krugman specialisation index ``K[i,j] = Σ_k |X[i,k] − X[j,k]|`` ∈ [0, 2] (0: identical structures).
 
-    For regions ``a`` and ``b``, or every pair when they are None; per year.
+    Parameters
+    ----------
+    data, value, unit, industry, time : see :func:`industry_matrix`.
+    pair : two unit labels, or None for every pair of units.
+
+    Returns
+    -------
+    DataFrame
+        ``<unit>_a``, ``<unit>_b`` (× ``time``), ``krugman``.
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink
+    >>> s = pd.DataFrame({"city": ["GZ"] * 3 + ["SZ"] * 3, "sector": ["I", "II", "III"] * 2,
+    ...                   "pct": [1.1, 25.3, 73.6, 0.1, 37.3, 62.6]})
+    >>> geolink.krugman_index(s, "pct", pair=("GZ", "SZ"), unit="city", industry="sector").round(2).values.tolist()
+    [['GZ', 'SZ', 0.24]]
     """
-    return _pairwise(panel(data, region, industry, value, year), _krugman, "krugman", a, b, year)
+    return _structure_index("krugman", data, value, pair, unit, industry, time)
 
 
 def similarity_index(
     data: pd.DataFrame,
-    a=None,
-    b=None,
-    region: str = "region",
+    value,
+    *,
+    pair: tuple | None = None,
+    unit: str = "adcode",
     industry: str | None = "industry",
-    value: str = "value",
-    year: str | None = None,
+    time: str | None = None,
 ) -> pd.DataFrame:
-    """Structural similarity (UNIDO) ``S = Σ_k X_i X_j / sqrt(Σ X_i² Σ X_j²)`` ∈ [0, 1] (1: identical)."""
-    return _pairwise(panel(data, region, industry, value, year), _similarity, "similarity", a, b, year)
+    """Structural similarity (UNIDO) ``S = Σ_k X_i X_j / sqrt(Σ X_i² Σ X_j²)`` ∈ [0, 1] (1: identical).
+
+    Parameters
+    ----------
+    data, value, unit, industry, time : see :func:`industry_matrix`.
+    pair : two unit labels, or None for every pair of units.
+
+    Returns
+    -------
+    DataFrame
+        ``<unit>_a``, ``<unit>_b`` (× ``time``), ``similarity``.
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink
+    >>> t = pd.DataFrame({"city": ["A", "A", "B", "B"], "industry": ["x", "y", "x", "y"],
+    ...                   "jobs": [10, 30, 20, 20]})
+    >>> round(geolink.similarity_index(t, "jobs", unit="city")["similarity"].item(), 4)   # 0.5 / sqrt(0.3125)
+    0.8944
+    """
+    return _structure_index("similarity", data, value, pair, unit, industry, time)
 
 
 def linkage_index(
     data: pd.DataFrame,
-    a,
-    b,
-    region: str = "region",
+    value,
+    *,
+    pair: tuple,
+    unit: str = "adcode",
     industry: str | None = "industry",
-    value: str = "value",
-    year: str = "year",
+    time: str = "year",
 ) -> pd.DataFrame:
-    """Industrial linkage index over the years of a panel (seed 000).
+    """Industrial linkage index of two units over the time values of a panel.
 
     ``S̃(t) = (max_t S − S(t)) / (max_t S − min_t S)`` turns similarity into a
-    positive indicator by min–max over the period; ``L(t) = K(t)/2 + S̃(t)/2``.
-    Returns one row per year with ``krugman``, ``similarity``,
-    ``similarity_scaled`` and ``linkage``.  Needs at least two distinct S
-    values (``ValueError`` otherwise).
+    positive indicator by min–max over the period; ``L(t) = K(t)/2 + S̃(t)/2``
+    (the Guangzhou–Shenzhen linkage study, 《特区经济》 2025 no. 2).
+
+    Parameters
+    ----------
+    data, value, unit, industry, time : see :func:`industry_matrix`.
+    pair : the two unit labels.
+
+    Returns
+    -------
+    DataFrame
+        One row per time value: ``krugman``, ``similarity``,
+        ``similarity_scaled`` and ``linkage``.  Needs at least two distinct
+        similarity values (``ValueError`` otherwise).
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink
+    >>> rows = [{"city": c, "industry": k, "jobs": v, "year": y}
+    ...         for y, (a, b) in {2000: (1, 3), 2010: (1, 1), 2020: (3, 1)}.items()
+    ...         for c, k, v in (("A", "x", a), ("A", "y", b), ("B", "x", 1), ("B", "y", 1))]
+    >>> out = geolink.linkage_index(pd.DataFrame(rows), "jobs", pair=("A", "B"), unit="city")
+    >>> out[["year", "krugman", "linkage"]].round(3).values.tolist()
+    [[2000.0, 0.5, 0.75], [2010.0, 0.0, 0.0], [2020.0, 0.5, 0.75]]
     """
-    matrix = panel(data, region, industry, value, year)
-    k = _pairwise(matrix, _krugman, "krugman", a, b, year)
-    s = _pairwise(matrix, _similarity, "similarity", a, b, year)
-    out = k.merge(s, on=[year, "region_a", "region_b"])
+    matrix = industry_matrix(data, value, unit=unit, industry=industry, time=time)
+    k = _pairwise(matrix, _krugman, "krugman", pair, unit, time)
+    s = _pairwise(matrix, _similarity, "similarity", pair, unit, time)
+    out = k.merge(s, on=[time, f"{unit}_a", f"{unit}_b"])
     span = out["similarity"].max() - out["similarity"].min()
     if len(out) < 2 or span <= 0:
         raise ValueError(
-            "the linkage index needs at least two years with different similarity values "
-            f"(got {len(out)} year(s), similarity range {span:.3g})"
+            "the linkage index needs at least two time values with different similarity values "
+            f"(got {len(out)}, similarity range {span:.3g})"
         )
     out["similarity_scaled"] = (out["similarity"].max() - out["similarity"]) / span
     out["linkage"] = out["krugman"] / 2 + out["similarity_scaled"] / 2
@@ -321,52 +503,60 @@ def linkage_index(
 
 def coagglomeration_index(
     data: pd.DataFrame,
-    city: str = "city",
+    value,
+    *,
+    unit: str = "adcode",
     industry: str | None = "industry",
-    value: str = "value",
+    time: str | None = None,
+    reference=None,
     manufacturing: Sequence[str] = MANUFACTURING,
     producer_services: Sequence[str] = PRODUCER_SERVICES,
-    reference=None,
-    year: str | None = None,
 ) -> pd.DataFrame:
-    """Co-agglomeration of manufacturing (m) and producer services (s) per city (seed 002, eq. 1–2).
+    """Co-agglomeration of manufacturing (m) and producer services (s) per unit.
 
     ``LQ_cm = (q_cm/q_c)/(q_m/q)``, ``LQ_cs = (q_cs/q_c)/(q_s/q)`` with q_c the
-    city's total over all industries in the data and q_m, q_s, q the
-    reference totals (default: the sum over the cities given; or a Series /
-    DataFrame of reference totals by industry as in
-    :func:`location_quotient`), and
-    ``y = (1 − |LQ_cm − LQ_cs| / (LQ_cm + LQ_cs)) + (LQ_cm + LQ_cs)``: the
-    first term measures how balanced, the second how strong the joint
-    agglomeration is.  The industries named in ``manufacturing`` and
-    ``producer_services`` that occur in the data are summed; at least one of
-    each must occur.
+    unit's total over all industries in the data and q_m, q_s, q the
+    reference totals, and ``y = (1 − |LQ_cm − LQ_cs| / (LQ_cm + LQ_cs)) +
+    (LQ_cm + LQ_cs)``: the first term measures how balanced, the second how
+    strong the joint agglomeration is (Chen and Wang, eq. 1–2).
+
+    Parameters
+    ----------
+    data, value, unit, industry, time : see :func:`industry_matrix`.
+    reference : as in :func:`location_quotient` (None: the sum over the units given).
+    manufacturing, producer_services : industry names summed into m and s;
+        those that occur in the data are used, and at least one of each must
+        occur.  The default producer services cover both yearbook wordings.
+
+    Returns
+    -------
+    DataFrame
+        ``unit`` (× ``time``), ``lq_manufacturing``, ``lq_producer_services``, ``coagglomeration``.
+
+    Examples
+    --------
+    >>> import pandas as pd, geolink
+    >>> t = pd.DataFrame({"city": ["A", "A", "B", "B"], "industry": ["制造业", "金融业"] * 2,
+    ...                   "jobs": [30, 10, 10, 30]})
+    >>> geolink.coagglomeration_index(t, "jobs", unit="city").round(3).values.tolist()
+    [['A', 1.5, 0.5, 2.5], ['B', 0.5, 1.5, 2.5]]
     """
-    matrix = panel(data, city, industry, value, year)
+    matrix = industry_matrix(data, value, unit=unit, industry=industry, time=time)
     groups = {}
-    for label, names in (("m", manufacturing), ("s", producer_services)):
+    for label, names in (("manufacturing", manufacturing), ("producer_services", producer_services)):
         present = [n for n in names if n in matrix.columns]
         if not present:
-            raise KeyError(
-                f"none of {list(names)} is an industry of the data; industries: {list(matrix.columns)}"
-            )
+            raise KeyError(f"none of {list(names)} is an industry of the data; industries: {list(matrix.columns)}")
         groups[label] = present
-    if reference is None:
-        ref = matrix.groupby(level="year", sort=False).sum()
-    else:
-        ref = reference.to_frame().T if isinstance(reference, pd.Series) else reference
-        if isinstance(reference, pd.Series):
-            ref.index = matrix.index.get_level_values("year").unique()
+    ref = _reference_totals(matrix, reference)
     ref_total = ref.sum(axis=1)
     total = matrix.sum(axis=1)
-    years = matrix.index.get_level_values("year")
+    times = matrix.index.get_level_values("time")
     out = pd.DataFrame(index=matrix.index)
-    for label in ("m", "s"):
-        q_c = matrix[groups[label]].sum(axis=1)
-        q_ref = ref[groups[label]].sum(axis=1) / ref_total
-        out[f"lq_{label}"] = (q_c / total).to_numpy() / q_ref.reindex(years).to_numpy()
-    total_lq = out["lq_m"] + out["lq_s"]
-    out["coagglomeration"] = (1 - (out["lq_m"] - out["lq_s"]).abs() / total_lq) + total_lq
-    out = out.rename(columns={"lq_m": "lq_manufacturing", "lq_s": "lq_producer_services"}).reset_index()
-    out = out.rename(columns={"region": city})
-    return out.drop(columns="year") if year is None else out.rename(columns={"year": year})
+    for label, present in groups.items():
+        q_ref = ref[present].sum(axis=1) / ref_total
+        out[f"lq_{label}"] = (matrix[present].sum(axis=1) / total).to_numpy() / q_ref.reindex(times).to_numpy()
+    both = out["lq_manufacturing"] + out["lq_producer_services"]
+    out["coagglomeration"] = (1 - (out["lq_manufacturing"] - out["lq_producer_services"]).abs() / both) + both
+    out = out.reset_index().rename(columns={"unit": unit})
+    return out.drop(columns="time") if time is None else out.rename(columns={"time": time})

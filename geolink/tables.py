@@ -52,12 +52,12 @@ MISSING_MARKERS = frozenset(
 PROVINCE_PREFIXES = _PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
                        "61 62 63 64 65 71 81 82".split())  # fmt: skip
 _CODE_HINT = re.compile(r"(代码|编码|编号|code|^id$|_id$|^id_)", re.I)
-_UNIT_ROW = re.compile(r"^[（(]?\s*(单位|計量單位|计量单位|unit)s?\s*[:：]", re.I)
+_UNIT_ROW = re.compile(r"^[（(]?\s*(单位|计量单位|unit)s?\s*[:：]", re.I)
 _NOTE_ROW = re.compile(
-    r"^\s*(注|附注|说明|備註|备注|资料来源|数据来源|来源|note|notes|source|sources)\s*[:：\d①-⑳.、]", re.I
+    r"^\s*(注|附注|说明|备注|资料来源|数据来源|来源|note|notes|source|sources)\s*[:：\d\u2460-\u2473.、]", re.I
 )
-_FOOTNOTE_ROW = re.compile(r"^\s*([*＊※†‡]+|[①-⑳]|[¹²³⁴⁵⁶⁷⁸⁹]|\(\d\)|（\d）)\s*\S")
-_FOOTNOTE_MARK = re.compile(r"^(.*\d)\s*([*＊※†‡]+|[①-⑳]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|[a-d])$")
+_FOOTNOTE_ROW = re.compile(r"^\s*([*＊※†‡]+|[\u2460-\u2473]|[\u00b9\u00b2\u00b3\u2074-\u2079]|\(\d\)|（\d）)\s*\S")
+_FOOTNOTE_MARK = re.compile(r"^(.*\d)\s*([*＊※†‡]+|[\u2460-\u2473]+|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+|[a-d])$")
 _SIGN = r"[+-]?"
 _PLAIN = re.compile(_SIGN + r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(_SIGN + r"\d{1,3}(,\d{3})+(\.\d+)?")

@@ -25,18 +25,17 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geolink.agglomerations import agglomeration_outline
-from geolink.boundaries import maritime_line
-from geolink.classes import Classes, classify, format_number
+from geolink.boundaries import is_national, maritime_line
+from geolink.classes import MISSING_COLOR, MISSING_LABEL, Classes, classify, format_number
 from geolink.coords import convert_geometry
-from geolink.maps import local_crs
+from geolink.display import display_simplified, display_tolerance
+from geolink.fonts import CSS_FONT_STACK
 
 AMAP_TILES = (
     "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
 )
-MISSING_COLOR = "#d9d9d9"
 
 
 def _leaflet_dir() -> Path:
@@ -62,99 +61,46 @@ def _inline_assets() -> str:
     return f"<style>{css}</style>\n<script>{js}</script>"
 
 
-def _lighten(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
-    """Coverage-preserving simplification for the browser (shared borders stay shared)."""
-    if tolerance_m <= 0 or not gdf.geom_type.isin(["Polygon", "MultiPolygon"]).all():
-        return gdf
-    crs = local_crs(gdf)
-    geoms = gdf.geometry.to_crs(crs).values
-    simple = (
-        shapely.coverage_simplify(geoms, tolerance_m)
-        if shapely.coverage_is_valid(geoms)
-        else (shapely.simplify(geoms, tolerance_m, preserve_topology=True))
-    )
-    return gdf.set_geometry(gpd.GeoSeries(simple, crs=crs).to_crs("EPSG:4326").values)
-
-
-def _legend(classes: Classes, title: str) -> str:
+def _legend(entries: list[tuple[str, str, int]], title: str) -> str:
+    """Legend rows (colour, label, count of the units drawn), as in the PNG."""
+    swatch = "display:inline-block;width:14px;height:10px;margin-right:6px;border:1px solid #999"
     rows = "".join(
-        f'<div><span style="background:{c};display:inline-block;width:14px;height:10px;margin-right:6px;'
-        f'border:1px solid #999"></span>{html.escape(label)} ({n})</div>'
-        for c, label, n in zip(classes.colors, classes.labels, classes.counts, strict=True)
+        f'<div><span style="background:{c};{swatch}"></span>{html.escape(label)} ({n})</div>' for c, label, n in entries
     )
-    if classes.missing:
-        rows += (
-            f'<div><span style="background:{MISSING_COLOR};display:inline-block;width:14px;height:10px;'
-            f'margin-right:6px;border:1px solid #999"></span>无数据 no data ({classes.missing})</div>'
-        )
     return (
         "<style>.leaflet-container{background:#ffffff}</style>"
         '<div id="geolink-legend" style="position:fixed;bottom:24px;right:10px;z-index:1000;background:white;'
-        'padding:8px 10px;border:1px solid #999;border-radius:4px;font:12px sans-serif">'
+        f'padding:8px 10px;border:1px solid #999;border-radius:4px;font:12px {CSS_FONT_STACK}">'
         f"<b>{html.escape(title)}</b>{rows}</div>"
     )
 
 
-def web_map(
-    gdf: gpd.GeoDataFrame,
-    column: str,
-    classes: Classes | None = None,
-    scheme: str = "quantiles",
-    k: int = 5,
-    breaks=None,
-    cmap: str = "YlOrRd",
-    title: str | None = None,
-    outlines=None,
-    tooltip: tuple[str, ...] = ("name", "name_en"),
-    self_contained: bool = True,
-    asset_base_url: str | None = None,
-    tiles: str | None = None,
-    context: gpd.GeoDataFrame | None = None,
-    simplify: float | None = None,
-) -> folium.Map:
-    """Interactive choropleth (folium.Map) with tooltips, agglomeration outlines and a layer control.
+def _class_entries(classes: Classes, values) -> list[tuple[str, str, int]]:
+    counts, missing = classes.tally(values)
+    entries = list(zip(classes.colors, classes.labels, counts, strict=True))
+    return entries + ([(MISSING_COLOR, MISSING_LABEL, missing)] if missing else [])
 
-    Parameters
-    ----------
-    classes, scheme, k, breaks, cmap : class breaks, shared with :func:`geolink.choropleth`.
-    outlines : agglomeration id(s) or a GeoDataFrame of outlines (a toggleable layer).
-    tooltip : columns shown on hover besides the value and its rank (1 = highest).
-    self_contained : inline Leaflet; no external request (default).
-    asset_base_url : load ``leaflet.js``/``leaflet.css`` from this URL instead (overrides self_contained).
-    context : polygons drawn underneath in light grey for orientation (e.g. :func:`geolink.provinces`).
-    simplify : tolerance in metres for lighter HTML (coverage-preserving); default: 1/2000 of the
-        extent's diagonal (≈ 2.5 km for China, ≈ 150 m for the GBA); 0 keeps the geometry as is.
-    tiles : None (no basemap), a folium tile name (``'OpenStreetMap'``, …; WGS 84 data as is), or
-        ``'amap'`` (Gaode, GCJ-02: data are shifted to GCJ-02 to line up).
-    """
-    if column not in gdf.columns:
-        raise KeyError(f"column {column!r} not in the data; columns: {list(gdf.columns)}")
-    classes = classes or classify(gdf[column], scheme, k, breaks, cmap)
-    shift = tiles == "amap"
-    data = gdf.to_crs("EPSG:4326")
-    if simplify is None:
-        x0, y0, x1, y1 = data.to_crs(local_crs(data)).total_bounds
-        simplify = float(np.hypot(x1 - x0, y1 - y0)) / 2000
-    data = _lighten(data, simplify)
-    values = pd.to_numeric(data[column], errors="coerce").astype(float)
-    idx = classes.assign(values)
-    keep = [c for c in tooltip if c in data.columns]
-    layer = gpd.GeoDataFrame(
-        {
-            **{c: data[c].astype(str).to_numpy() for c in keep},
-            "value": ["" if np.isnan(v) else format_number(v) for v in values],
-            "rank": values.rank(ascending=False, method="min").map(
-                lambda r: "" if np.isnan(r) else str(int(r))
-            ),
-            "_color": np.where(idx >= 0, np.array(classes.colors + (MISSING_COLOR,))[idx], MISSING_COLOR),
-        },
-        geometry=convert_geometry(data.geometry.values, "wgs84", "gcj02") if shift else data.geometry.values,
-        crs="EPSG:4326",
-    )
-    minx, miny, maxx, maxy = layer.total_bounds
-    fmap = folium.Map(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None, zoom_start=6, control_scale=True
-    )
+
+def _category_colors(values: pd.Series, categories) -> tuple[np.ndarray, list[tuple[str, str, int]]]:
+    """Colour per unit and legend entries of a categorical variable; values outside ``categories`` raise."""
+    present = values.dropna()
+    unknown = sorted(map(str, set(present) - set(categories)))
+    if unknown:
+        raise ValueError(f"values without a category: {unknown}; categories: {list(categories)}")
+    colors = np.array([categories[v][0] if pd.notna(v) else MISSING_COLOR for v in values], dtype=object)
+    counts = present.value_counts()
+    entries = [(c, label, int(counts.get(v, 0))) for v, (c, label) in categories.items()]
+    missing = int(values.isna().sum())
+    return colors, entries + ([(MISSING_COLOR, MISSING_LABEL, missing)] if missing else [])
+
+
+def _to_display(gdf: gpd.GeoDataFrame, shift: bool) -> gpd.GeoDataFrame:
+    """WGS 84, shifted to GCJ-02 when drawn over Amap tiles."""
+    gdf = gdf.to_crs("EPSG:4326")
+    return gdf.set_geometry(convert_geometry(gdf.geometry.values, "wgs84", "gcj02")) if shift else gdf
+
+
+def _add_assets(fmap: folium.Map, self_contained: bool, asset_base_url: str | None) -> None:
     if asset_base_url:
         base = asset_base_url.rstrip("/")
         fmap.default_js = [("leaflet", f"{base}/leaflet.js")]
@@ -162,65 +108,151 @@ def web_map(
     elif self_contained:
         fmap.default_js, fmap.default_css = [], []
         fmap.get_root().header.add_child(folium.Element(_inline_assets()), name="geolink_leaflet")
+
+
+def _add_tiles(fmap: folium.Map, tiles: str | None) -> None:
     if tiles == "amap":
-        folium.TileLayer(
-            AMAP_TILES, attr="© 高德地图 AutoNavi (GCJ-02)", name="高德 Amap", subdomains="1234"
-        ).add_to(fmap)
+        folium.TileLayer(AMAP_TILES, attr="© 高德地图 AutoNavi (GCJ-02)", name="高德 Amap", subdomains="1234").add_to(fmap)
     elif tiles:
         folium.TileLayer(tiles, name=tiles).add_to(fmap)
+
+
+def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str, weight: float, tooltip=None) -> None:
+    keep = [c for c in (tooltip, "geometry") if c]
+    folium.GeoJson(
+        lines[keep].__geo_interface__,
+        name=name,
+        style_function=lambda f: {"fill": False, "color": color, "weight": weight},
+        tooltip=folium.GeoJsonTooltip(fields=[tooltip]) if tooltip else None,
+        interactive=tooltip is not None,
+    ).add_to(fmap)
+
+
+def _value_layer(data: gpd.GeoDataFrame, value: str, colors: np.ndarray, tooltip, numeric: bool) -> gpd.GeoDataFrame:
+    keep = [c for c in tooltip if c in data.columns]
+    if numeric:
+        values = pd.to_numeric(data[value], errors="coerce").astype(float)
+        shown = ["" if np.isnan(v) else format_number(v) for v in values]
+        rank = values.rank(ascending=False, method="min").map(lambda r: "" if np.isnan(r) else str(int(r)))
+    else:
+        shown, rank = data[value].astype(object).where(data[value].notna(), "").astype(str), ""
+    return gpd.GeoDataFrame(
+        {
+            **{c: data[c].astype(str).to_numpy() for c in keep},
+            "value": np.asarray(shown, dtype=object),
+            "rank": rank,
+            "_color": colors,
+        },
+        geometry=data.geometry.values,
+        crs="EPSG:4326",
+    )
+
+
+def web_map(
+    data: gpd.GeoDataFrame,
+    value: str,
+    *,
+    classes: Classes | None = None,
+    categories=None,
+    scheme: str = "quantiles",
+    k: int = 5,
+    bins=None,
+    cmap: str = "YlOrRd",
+    title: str | None = None,
+    outlines=None,
+    tooltip: tuple[str, ...] = ("name", "name_en"),
+    context: gpd.GeoDataFrame | None = None,
+    simplify: float | None = None,
+    self_contained: bool = True,
+    asset_base_url: str | None = None,
+    tiles: str | None = None,
+) -> folium.Map:
+    """Interactive choropleth (``folium.Map``) with tooltips, agglomeration outlines and a layer control.
+
+    Parameters
+    ----------
+    data : GeoDataFrame of the units.
+    value : the column mapped.
+    classes, scheme, k, bins, cmap : class breaks, shared with :func:`geolink.choropleth`.
+    categories : for a categorical column (e.g. LISA clusters) instead of classes: value →
+        ``(colour '#rrggbb', label)``; every value must have a category.
+    title : layer and legend title (default: the column name).
+    outlines : agglomeration id(s) or grouping, or a GeoDataFrame of outlines (a toggleable layer).
+    tooltip : columns shown on hover besides the value and its rank (1 = highest).
+    context : polygons drawn underneath in light grey (e.g. :func:`geolink.provinces`).
+    simplify : tolerance in metres for lighter HTML (coverage-preserving); default: 1/2000 of the
+        extent's diagonal (≈ 2.5 km for China, ≈ 150 m for the GBA); 0 keeps the geometry as is.
+    self_contained : inline Leaflet; no external request (default).
+    asset_base_url : load ``leaflet.js``/``leaflet.css`` from this URL instead (overrides self_contained).
+    tiles : None (no basemap), a folium tile name (``'OpenStreetMap'``, …; WGS 84 data as is), or
+        ``'amap'`` (Gaode, GCJ-02: the data are shifted to GCJ-02 to line up).
+
+    The legend counts the units drawn; national maps (see
+    :func:`geolink.boundaries.is_national`) draw the South China Sea maritime line.
+
+    Returns
+    -------
+    folium.Map
+        ``.save("map.html")`` writes a page that works offline.
+
+    Examples
+    --------
+    >>> import geolink
+    >>> gba = geolink.cities_in("gba")
+    >>> m = geolink.web_map(gba, "area_km2", k=3)
+    >>> html = m.get_root().render()
+    >>> "unpkg.com" in html or "cdn.jsdelivr" in html, "geolink-legend" in html
+    (False, True)
+    >>> lisa = gba.assign(cluster=["HH"] * 3 + ["not significant"] * 8)
+    >>> colours = {"HH": ("#d7191c", "高—高 HH"), "not significant": ("#eeeeee", "不显著")}
+    >>> "高—高 HH (3)" in geolink.web_map(lisa, "cluster", categories=colours).get_root().render()
+    True
+    """
+    if value not in data.columns:
+        raise KeyError(f"column {value!r} not in the data; columns: {list(data.columns)}")
+    if data.crs is None:
+        raise ValueError("the data have no CRS: set one first (e.g. data.set_crs('EPSG:4326'))")
+    shift = tiles == "amap"
+    wgs = data.to_crs("EPSG:4326")
+    if simplify is None:
+        simplify = display_tolerance(wgs, 2000)
+    if categories is not None:
+        colors, entries = _category_colors(wgs[value], categories)
+    else:
+        classes = classes or classify(data[value], scheme, k=k, bins=bins, cmap=cmap)
+        colors, entries = classes.colors_of(wgs[value]), _class_entries(classes, wgs[value])
+    layer = _value_layer(_to_display(display_simplified(wgs, simplify), shift), value, colors, tooltip, categories is None)
+    minx, miny, maxx, maxy = layer.total_bounds
+    fmap = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None, zoom_start=6, control_scale=True,
+        zoom_snap=0.25, zoom_delta=0.5,
+    )
+    _add_assets(fmap, self_contained, asset_base_url)
+    _add_tiles(fmap, tiles)
     if context is not None:
-        ctx = _lighten(context.to_crs("EPSG:4326"), simplify)
-        if shift:
-            ctx = ctx.set_geometry(convert_geometry(ctx.geometry.values, "wgs84", "gcj02"))
+        ctx = _to_display(display_simplified(context.to_crs("EPSG:4326"), simplify), shift)
         folium.GeoJson(
-            ctx[["geometry"]].to_json(),
+            ctx[["geometry"]].__geo_interface__,
             name="背景 context",
-            style_function=lambda f: {
-                "fillColor": "#f0f0f0",
-                "color": "#b0b0b0",
-                "weight": 0.7,
-                "fillOpacity": 1,
-            },
+            style_function=lambda f: {"fillColor": "#f0f0f0", "color": "#b0b0b0", "weight": 0.7, "fillOpacity": 1},
             interactive=False,
         ).add_to(fmap)
+    keep = [c for c in tooltip if c in layer.columns]
     folium.GeoJson(
-        layer.to_json(),
-        name=title or column,
-        style_function=lambda f: {
-            "fillColor": f["properties"]["_color"],
-            "color": "#ffffff",
-            "weight": 0.6,
-            "fillOpacity": 0.85,
-        },
+        layer.__geo_interface__,
+        name=title or value,
+        style_function=lambda f: {"fillColor": f["properties"]["_color"], "color": "#ffffff", "weight": 0.6,
+                                  "fillOpacity": 0.85},
         highlight_function=lambda f: {"weight": 2, "color": "#333333"},
-        tooltip=folium.GeoJsonTooltip(fields=[*keep, "value", "rank"], aliases=[*keep, column, "rank"]),
+        tooltip=folium.GeoJsonTooltip(fields=[*keep, "value", "rank"], aliases=[*keep, value, "rank"]),
     ).add_to(fmap)
     if outlines is not None:
         lines = outlines if isinstance(outlines, gpd.GeoDataFrame) else agglomeration_outline(outlines)
-        lines = lines.to_crs("EPSG:4326")
-        if shift:
-            lines = lines.set_geometry(convert_geometry(lines.geometry.values, "wgs84", "gcj02"))
         label = "agglomeration_zh" if "agglomeration_zh" in lines.columns else None
-        folium.GeoJson(
-            lines[[c for c in (label, "geometry") if c]].to_json(),
-            name="城市群 agglomerations",
-            style_function=lambda f: {"fill": False, "color": "#222222", "weight": 2},
-            tooltip=folium.GeoJsonTooltip(fields=[label]) if label else None,
-        ).add_to(fmap)
-    lon_span = (
-        maxx - minx if context is None else float(np.ptp(context.to_crs("EPSG:4326").total_bounds[::2]))
-    )
-    if lon_span > 25:  # a national map shows the South China Sea maritime boundary line
-        line = maritime_line()
-        if shift:
-            line = line.set_geometry(convert_geometry(line.geometry.values, "wgs84", "gcj02"))
-        folium.GeoJson(
-            line[["geometry"]].to_json(),
-            name="南海 maritime boundary",
-            style_function=lambda f: {"color": "#555555", "weight": 1.5},
-            interactive=False,
-        ).add_to(fmap)
-    fmap.get_root().html.add_child(folium.Element(_legend(classes, title or column)))
+        _add_lines(fmap, _to_display(lines, shift), "城市群 agglomerations", "#222222", 2, tooltip=label)
+    if is_national(data if context is None else context):
+        _add_lines(fmap, _to_display(maritime_line(), shift), "南海 maritime boundary", "#555555", 1.5)
+    fmap.get_root().html.add_child(folium.Element(_legend(entries, title or value)))
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap

@@ -1,3 +1,4 @@
+import sqlite3
 import subprocess
 import sys
 
@@ -13,14 +14,28 @@ needs_census = pytest.mark.skipif(not CENSUS_CITY.exists(), reason="../shared/da
 
 
 def test_entry_point_help_and_summary():
-    out = subprocess.run(
-        [sys.executable, "-m", "geolink.cli", "summary"], capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-m", "geolink", "summary"], capture_output=True, text=True, check=True)
     assert "370 prefecture-level units" in out.stdout and "gba" in out.stdout
-    helped = subprocess.run(
-        [sys.executable, "-m", "geolink.cli", "map", "--help"], capture_output=True, text=True
-    )
-    assert helped.returncode == 0 and "--column" in helped.stdout
+    helped = subprocess.run([sys.executable, "-m", "geolink", "--help"], capture_output=True, text=True)
+    assert helped.returncode == 0 and "demo" in helped.stdout and "gini" in helped.stdout
+    helped = subprocess.run([sys.executable, "-m", "geolink", "map", "--help"], capture_output=True, text=True)
+    assert helped.returncode == 0 and "--value" in helped.stdout and "--unit" in helped.stdout
+
+
+@pytest.mark.parametrize(
+    "command, options",
+    [
+        ("join", {"--unit", "--year", "--value", "--scheme", "--k", "--bins"}),
+        ("map", {"--unit", "--year", "--value", "--scheme", "--k", "--bins", "--value-unit"}),
+        ("gini", {"--value", "--group", "--unit", "--time", "--weight", "--overlap", "--dropna"}),
+        ("decay", {"--value", "--target", "--distance", "--dropna"}),
+    ],
+)
+def test_cli_options_follow_the_library_vocabulary(command, options):
+    helped = subprocess.run([sys.executable, "-m", "geolink", command, "--help"], capture_output=True, text=True)
+    assert all(opt in helped.stdout for opt in options), helped.stdout
+    for old in ("--on ", "--column", "--by ", "--weights", "--indicator", "--breaks", "--units "):
+        assert old not in helped.stdout
 
 
 @needs_census
@@ -40,7 +55,7 @@ def test_map_png_and_html(tmp_path):
             [
                 "map",
                 str(CENSUS_CITY),
-                "--column",
+                "--value",
                 "popu_2020",
                 "-o",
                 str(tmp_path / "m.png"),
@@ -54,17 +69,17 @@ def test_map_png_and_html(tmp_path):
         == 0
     )
     assert (tmp_path / "m.png").stat().st_size > 10_000
-    assert main(["map", str(CENSUS_CITY), "--column", "popu_2020", "-o", str(tmp_path / "m.html")]) == 0
+    assert main(["map", str(CENSUS_CITY), "--value", "popu_2020", "-o", str(tmp_path / "m.html")]) == 0
     assert (
         main(
             [
                 "map",
                 str(CENSUS_CITY),
-                "--column",
+                "--value",
                 "popu_2020",
                 "--scheme",
-                "user",
-                "--breaks",
+                "user_defined",
+                "--bins",
                 "5e6",
                 "1e7",
                 "-o",
@@ -84,9 +99,9 @@ def test_errors_are_one_line_and_exit_2(tmp_path, capsys):
     assert main(["join", str(bad), "-o", str(tmp_path / "x.gpkg")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
-        "geolink join: error: no column names prefecture-level units; pass on= (columns: ['a', 'b'])"
+        "geolink join: error: no column names prefecture-level units; pass unit= (columns: ['a', 'b'])"
     ]
-    assert main(["map", str(tmp_path / "missing.csv"), "--column", "x", "-o", "x.png"]) == 2
+    assert main(["map", str(tmp_path / "missing.csv"), "--value", "x", "-o", "x.png"]) == 2
     assert "no such table" in capsys.readouterr().err
     strict = tmp_path / "strict.csv"
     strict.write_text("city,v\n广州,1\n东筦,2\n", encoding="utf-8")
@@ -95,7 +110,15 @@ def test_errors_are_one_line_and_exit_2(tmp_path, capsys):
     table = tmp_path / "v.csv"
     table.write_text("city_code,v\n440100,1\n", encoding="utf-8")
     assert main(["gini", str(table), "--value", "v", "--group", "eight"]) == 2
-    assert "needs the unit column --unit" in capsys.readouterr().err
+    assert "column(s) ['adcode'] not in data" in capsys.readouterr().err
+    for argv, message in (
+        (["join", str(table), "--agg", "bogus", "-o", "x.gpkg"], "argument --agg: invalid choice: 'bogus'"),
+        (["map", str(table), "--value", "v", "--k", "0", "-o", "x.png"], "argument --k: must be a whole number ≥ 1"),
+        (["map", str(table), "--value", "v", "-o", "x.pdf"], "-o must end in .png or .html"),
+    ):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and message in err[0], err
     ok = tmp_path / "ok.csv"
     ok.write_text("city,v\n广州,1\n", encoding="utf-8")
     assert main(["join", str(ok), "-o", str(tmp_path / "new" / "dir" / "x.gpkg")]) == 0  # folders are created
@@ -130,8 +153,9 @@ def test_decay_command(tmp_path, capsys):
                 str(towns),
                 "--target",
                 "深圳市",
-                "--indicator",
+                "--value",
                 "pop_2020",
+                "--dropna",
                 "-o",
                 str(tmp_path / "d.png"),
             ]
@@ -149,17 +173,22 @@ def test_export(tmp_path):
 
 
 def test_demo_writes_every_output(tmp_path, capsys):
-    assert main(["demo", "--out", str(tmp_path)]) == 0
+    assert main(["demo", "-o", str(tmp_path)]) == 0
     expected = {
-        "gba_membership.png",
-        "agglomerations_eight.png",
-        "coagglomeration_2004.png",
-        "coagglomeration_2018.png",
-        "within_gini.png",
-        "gz_sz_lq.png",
+        "gba_urbanisation_2020.png",
+        "china_urbanisation.png",
+        "china_growth_2010_2020.png",
+        "china_age_65_plus.png",
+        "dagum_urbanisation.png",
+        "lisa_urbanisation_2020.png",
+        "lisa_urbanisation_2020.html",
+        "gba_decay.png",
         "dongguan_decay.png",
         "dongguan_decay_map.png",
-        "coagglomeration_2018.html",
+        "china_urbanisation_2020.html",
+        "coagglomeration_2004.png",
+        "coagglomeration_2018.png",
+        "gz_sz_lq.png",
         "geolink_demo.gpkg",
         "index.html",
     }
@@ -167,6 +196,20 @@ def test_demo_writes_every_output(tmp_path, capsys):
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert all(name in index for name in expected - {"index.html"})
     assert "Krugman index of the 2022 three-sector structures of Guangzhou and Shenzhen: 0.21" in index
+    assert "Lei Dong et al. (2022)" in index and "Part 2" in index
     layers = dict(pyogrio.list_layers(tmp_path / "geolink_demo.gpkg"))
-    assert layers["agglomerations"] == "MultiPolygon" and layers["dongguan_towns"] == "Point"
+    assert layers["census_2020"] == "MultiPolygon" and layers["dongguan_towns"] == "Point"
+    census = pyogrio.read_dataframe(tmp_path / "geolink_demo.gpkg", layer="census_2020", read_geometry=False)
+    assert len(census) == 370 and census["urbanisation_pct"].notna().sum() == 369 - 34
+    with sqlite3.connect(tmp_path / "geolink_demo.gpkg") as con:
+        styled = {r[0] for r in con.execute("SELECT f_table_name FROM layer_styles WHERE useAsDefault")}
+    assert {"census_2020", "prefectures", "lisa_urbanisation_2020", "agglomerations", "dongguan_towns"} <= styled
     assert "[" in capsys.readouterr().out  # progress lines
+
+
+def test_demo_prints_no_warning(tmp_path):
+    """A clean run of the main job prints nothing but its progress lines (no warning of any kind)."""
+    out = subprocess.run([sys.executable, "-W", "always", "-m", "geolink", "demo", "-o", str(tmp_path)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stderr == "", out.stderr[-2000:]

@@ -68,7 +68,7 @@ def test_agrees_with_pairwise_reference(seed, k, sizes, ties, zeros, weighted):
     y, g = random_case(seed, k, sizes, ties, zeros)
     w = np.random.default_rng(seed + 100).uniform(0.5, 20, len(y)) if weighted else None
     data = pd.DataFrame({"y": y, "grp": g, "pop": w if weighted else 1.0})
-    res = dagum_gini(data, "y", "grp", weights="pop" if weighted else None)
+    res = dagum_gini(data, "y", group="grp", weight="pop" if weighted else None)
     G, G_w, G_nb, G_t, Gjj, pairs = pairwise_reference(y, g, w)
     s = res.summary.iloc[0]
     assert [s["G"], s["G_w"], s["G_nb"], s["G_t"]] == pytest.approx([G, G_w, G_nb, G_t], abs=1e-12)
@@ -91,7 +91,7 @@ def test_hand_computed_example():
     # G_BA = (1+1+5+3)/(4·6) = 10/24; weight p_A s_B + p_B s_A = 1/3 + 1/6 = 1/2.
     # G_nb = 10/24·1/2·0.8 = 1/6, G_t = 10/24·1/2·0.2 = 1/24; 1/8 + 1/6 + 1/24 = 1/3 ✓
     data = pd.DataFrame({"y": [1, 3, 2, 6], "g": ["A", "A", "B", "B"]})
-    res = dagum_gini(data, "y", "g")
+    res = dagum_gini(data, "y", group="g")
     assert res.summary.loc[0, ["G", "G_w", "G_nb", "G_t"]].tolist() == pytest.approx(
         [1 / 3, 1 / 8, 1 / 6, 1 / 24]
     )
@@ -102,11 +102,11 @@ def test_hand_computed_example():
 
 def test_invariances():
     y, g = random_case(7, 4, [8, 12, 5, 9])
-    base = dagum_gini(pd.DataFrame({"y": y, "g": g}), "y", "g").summary.iloc[0]
-    scaled = dagum_gini(pd.DataFrame({"y": 1000 * y, "g": g}), "y", "g").summary.iloc[0]
+    base = dagum_gini(pd.DataFrame({"y": y, "g": g}), "y", group="g").summary.iloc[0]
+    scaled = dagum_gini(pd.DataFrame({"y": 1000 * y, "g": g}), "y", group="g").summary.iloc[0]
     perm = np.random.default_rng(0).permutation(len(y))
-    permuted = dagum_gini(pd.DataFrame({"y": y[perm], "g": g[perm]}), "y", "g").summary.iloc[0]
-    relabelled = dagum_gini(pd.DataFrame({"y": y, "g": np.char.add("x", g)}), "y", "g").summary.iloc[0]
+    permuted = dagum_gini(pd.DataFrame({"y": y[perm], "g": g[perm]}), "y", group="g").summary.iloc[0]
+    relabelled = dagum_gini(pd.DataFrame({"y": y, "g": np.char.add("x", g)}), "y", group="g").summary.iloc[0]
     cols = ["G", "G_w", "G_nb", "G_t"]
     for other in (scaled, permuted, relabelled):
         assert other[cols].tolist() == pytest.approx(base[cols].tolist(), abs=1e-12)
@@ -116,7 +116,7 @@ def test_between_component_of_group_means():
     # with no within-group spread and no overlap, G_w = 0, G_t = 0 and G_nb = the Gini of the
     # group means weighted by group sizes
     data = pd.DataFrame({"y": [1.0] * 3 + [4.0] * 5 + [9.0] * 2, "g": list("aaabbbbbcc")})
-    s = dagum_gini(data, "y", "g").summary.iloc[0]
+    s = dagum_gini(data, "y", group="g").summary.iloc[0]
     means, sizes = np.array([1.0, 4.0, 9.0]), np.array([3, 5, 2])
     gini_of_means = (sizes[:, None] * sizes[None, :] * np.abs(means[:, None] - means[None, :])).sum() / (
         2 * sizes.sum() ** 2 * np.average(means, weights=sizes)
@@ -125,15 +125,17 @@ def test_between_component_of_group_means():
     assert s["G_nb"] == pytest.approx(gini_of_means, abs=1e-12) and s["G"] == pytest.approx(gini_of_means)
 
 
-def test_by_year_and_seed_layouts():
+def test_by_time_and_wide_layouts():
     rows = []
     for year, shift in ((2010, 0.0), (2020, 0.5)):
         y, g = random_case(year, 3, [6, 8, 4])
         rows += [{"year": year, "y": v + shift, "g": lab} for v, lab in zip(y, g, strict=True)]
-    res = dagum_gini(pd.DataFrame(rows), "y", "g", by="year")
+    res = dagum_gini(pd.DataFrame(rows), "y", group="g", time="year")
     assert res.summary["year"].tolist() == [2010, 2020]
-    assert res.table(2).shape == (2, 4) and list(res.table(4).index) == [2010, 2020]
-    t3 = res.table(3)
+    wide = res.within_wide
+    assert list(wide.columns) == ["G", "g0", "g1", "g2"] and list(wide.index) == [2010, 2020]
+    assert wide.loc[2020, "g1"] == res.within.query("year == 2020 and group == 'g1'")["G_jj"].item()
+    t3 = res.between_mean
     assert len(t3) == 3
     assert list(t3.index) == ["g0—g1", "g0—g2", "g1—g2"]
 
@@ -165,20 +167,62 @@ def test_pair_sum_matrix_small():
     [
         (
             pd.DataFrame({"y": [1.0, -2.0, 3.0], "g": ["a", "a", "b"]}),
-            r"1 row\(s\) where y is negative: index \[1\]",
+            r"1 row\(s\) where 'y' is negative \(the Gini needs non-negative values\): index \[1\]",
         ),
         (
             pd.DataFrame({"y": [1.0, np.nan, 3.0], "g": ["a", "a", "b"]}),
-            r"y is missing or not numeric: index \[1\]",
+            r"'y' is missing \(pass dropna=True to leave these rows out\): index \[1\]",
         ),
-        (pd.DataFrame({"y": [1.0, 2.0, 3.0], "g": ["a", None, "b"]}), r"g is missing: index \[1\]"),
-        (pd.DataFrame({"y": [0.0, 0.0, 0.0], "g": ["a", "a", "b"]}), "all values are zero"),
+        (pd.DataFrame({"y": [1.0, np.inf, 3.0], "g": ["a", "a", "b"]}), r"'y' is infinite: index \[1\]"),
+        (pd.DataFrame({"y": [1.0, "—", 3.0], "g": ["a", "a", "b"]}), r"'y' is not a number: index \[1\]"),
+        (pd.DataFrame({"y": [1.0, 2.0, 3.0], "g": ["a", None, "b"]}), r"the group column 'g' is missing: index \[1\]"),
+        (pd.DataFrame({"y": [0.0, 0.0, 0.0], "g": ["a", "a", "b"]}), "every value is zero"),
         (pd.DataFrame({"v": [1.0], "g": ["a"]}), r"column\(s\) \['y'\] not in data"),
     ],
 )
 def test_bad_input(frame, message):
     with pytest.raises((ValueError, KeyError), match=message):
-        dagum_gini(frame, "y", "g")
+        dagum_gini(frame, "y", group="g")
+
+
+def test_dropna_reports_the_rows_it_left_out():
+    frame = pd.DataFrame({"y": [1.0, np.nan, 3.0, 4.0], "g": ["a", "a", "b", "b"], "adcode": list("pqrs")})
+    res = dagum_gini(frame, "y", group="g", dropna=True)
+    assert res.summary["n"].item() == 3
+    assert res.dropped[["adcode", "reason"]].values.tolist() == [["q", "y is missing"]]
+    full = dagum_gini(frame.drop(index=1), "y", group="g")
+    assert res.summary["G"].item() == full.summary["G"].item()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"bootstrap": -5}, "bootstrap must be a whole number"), ({"level": 150}, "level must be a percentage")],
+)
+def test_bootstrap_options_are_checked(kwargs, message):
+    frame = pd.DataFrame({"y": [1.0, 2.0, 3.0], "g": ["a", "a", "b"]})
+    with pytest.raises(ValueError, match=message):
+        dagum_gini(frame, "y", group="g", **kwargs)
+
+
+def test_zero_mean_group_warns_and_keeps_the_identity():
+    frame = pd.DataFrame({"y": [0.0, 0.0, 2.0, 4.0], "g": ["a", "a", "b", "b"]})
+    with pytest.warns(UserWarning, match=r"group\(s\) \['a'\] have mean 0"):
+        res = dagum_gini(frame, "y", group="g")
+    s = res.summary.iloc[0]
+    assert np.isnan(res.within.set_index("group").loc["a", "G_jj"])
+    assert s["G"] == pytest.approx(s["G_w"] + s["G_nb"] + s["G_t"], abs=1e-15)
+    # by hand: pairs |0-2|,|0-4| twice each and |2-4| → Σ|·| over ordered pairs = 2·(2+4+2+4+2) = 28; G = 28 / (2·16·1.5)
+    assert s["G"] == pytest.approx(28 / 48)
+
+
+def test_group_may_be_a_registry_id_through_the_unit_column():
+    """group="eight" with city names works as --group eight does in the CLI (it failed before)."""
+    frame = pd.DataFrame({"city": ["北京", "天津市", "上海", "广州", "拉萨"], "y": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    res = dagum_gini(frame, "y", group="eight", unit="city", overlap="first")
+    assert res.summary["k"].item() == 3 and res.summary["n"].item() == 4
+    assert res.dropped[["city", "reason"]].values.tolist() == [["拉萨", "not in any group"]]
+    with pytest.raises(ValueError, match="no row falls in a group of the grouping 'gba'"):
+        dagum_gini(frame.iloc[[0, 4]], "y", group="gba", unit="city")
 
 
 def test_census_urbanisation_by_agglomeration(census_city):
@@ -200,28 +244,28 @@ def test_census_urbanisation_by_agglomeration(census_city):
     )
     groups = geolink.agglomeration_groups("eight", overlap="first")
     # the 2020 urban population of 周口, 仙桃, 潜江, 天门 is missing in the census table: named, not dropped
-    with pytest.raises(
-        ValueError,
-        match=r"4 row\(s\) where urban_rate is missing or not numeric: index \[164, 180, 181, 182\]",
-    ):
-        dagum_gini(long, "urban_rate", groups, by="year")
+    with pytest.raises(ValueError, match=r"4 row\(s\) where 'urban_rate' is missing.*index \[164, 180, 181, 182\]"):
+        dagum_gini(long, "urban_rate", group=groups, time="year")
     long = long.dropna(subset=["urban_rate"])
-    res = dagum_gini(long, "urban_rate", groups, by="year")
-    assert res.notes and "outside every group" in res.notes[0]  # the other ~200 cities
+    res = dagum_gini(long, "urban_rate", group=groups, time="year")
+    # the cities outside the eight, in both years, are listed as left out; no row is lost silently
+    assert (res.dropped["reason"] == "not in any group").all()
+    assert len(res.dropped) + res.summary["n"].sum() == len(long)
+    assert not res.dropped["adcode"].isin(groups["adcode"]).any()
     s = res.summary.set_index("year")
     assert s["n"].tolist() == [len(groups), len(groups) - 4] and (s["k"] == 8).all()
     assert (s["G"] - s[["G_w", "G_nb", "G_t"]].sum(axis=1)).abs().max() < 1e-12
     # urbanisation converged between 2010 and 2020: the Gini fell
     assert 0.05 < s.loc[2020, "G"] < s.loc[2010, "G"] < 0.3
-    weighted = dagum_gini(long, "urban_rate", groups, by="year", weights="pop").summary.set_index("year")
+    weighted = dagum_gini(long, "urban_rate", group=groups, time="year", weight="pop").summary.set_index("year")
     assert (weighted["G"] - weighted[["G_w", "G_nb", "G_t"]].sum(axis=1)).abs().max() < 1e-12
 
 
 def test_bootstrap_intervals():
     y, g = random_case(11, 4, [15, 20, 12, 30])
     data = pd.DataFrame({"y": y, "g": g})
-    a = dagum_gini(data, "y", "g", bootstrap=300, seed=1)
-    b = dagum_gini(data, "y", "g", bootstrap=300, seed=1)
+    a = dagum_gini(data, "y", group="g", bootstrap=300, seed=1)
+    b = dagum_gini(data, "y", group="g", bootstrap=300, seed=1)
     pd.testing.assert_frame_equal(a.summary, b.summary)  # reproducible
     s = a.summary.iloc[0]
     for name in ("G", "G_w", "G_nb", "G_t"):
@@ -230,7 +274,7 @@ def test_bootstrap_intervals():
     assert (a.within["G_jj_lo"] <= a.within["G_jj_hi"]).all()
     # no spread inside groups: every replicate equals the sample, the interval collapses
     flat = pd.DataFrame({"y": [1.0] * 4 + [3.0] * 6, "g": ["a"] * 4 + ["b"] * 6})
-    f = dagum_gini(flat, "y", "g", bootstrap=50, seed=0).summary.iloc[0]
+    f = dagum_gini(flat, "y", group="g", bootstrap=50, seed=0).summary.iloc[0]
     assert f["G_lo"] == pytest.approx(f["G"]) and f["G_hi"] == pytest.approx(f["G"])
 
 
@@ -246,3 +290,46 @@ def test_vectorised_components_match_one_by_one():
         alone = _components(ys[b], codes, ws[b], 3)
         for name in ("G", "G_w", "G_nb", "G_t", "Gjj", "Gjh"):
             assert together[name][b] == pytest.approx(alone[name][0], abs=1e-13)
+
+
+def brute_pair_sums(y, codes, w, k):
+    """above[j, h] = Σ_{i∈j} Σ_{r∈h} w_i w_r max(y_i − y_r, 0) over the n × n matrix of pairs."""
+    diff = np.maximum(y[:, None] - y[None, :], 0) * w[:, None] * w[None, :]
+    onehot = (codes[:, None] == np.arange(k)).astype(float)
+    return onehot.T @ diff @ onehot
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_pair_sum_matrix_against_all_pairs(weighted):
+    rng = np.random.default_rng(8)  # SYNTHETIC: ties (rounded values), zeros, groups of 1 and 0 members
+    n, k = 400, 6
+    y = np.round(rng.lognormal(0, 1, n), 1)
+    y[rng.random(n) < 0.1] = 0.0
+    codes = rng.choice([0, 1, 2, 3, 5], size=n, p=[0.5, 0.3, 0.1, 0.0975, 0.0025])
+    codes[0] = 5  # group 5 has at least one member; group 4 none
+    w = rng.uniform(0.5, 3, n) if weighted else np.ones(n)
+    above, below = pair_sum_matrix(y, codes, w, k)
+    expected = brute_pair_sums(y, codes, w, k)
+    np.testing.assert_allclose(above, expected, rtol=1e-12, atol=1e-9)
+    np.testing.assert_array_equal(below, above.T)
+    assert (above[4] == 0).all() and (above[:, 4] == 0).all()
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_pair_sum_matrix_batched_samples(weighted):
+    rng = np.random.default_rng(9)  # SYNTHETIC
+    B, n, k = 5, 60, 4
+    codes = rng.integers(0, k, n)
+    ys = np.round(rng.lognormal(0, 0.7, (B, n)), 1)
+    ws = rng.uniform(1, 4, (B, n)) if weighted else np.ones((B, n))
+    above, below = pair_sum_matrix(ys, codes, ws, k)  # one merge per sample and pair of groups
+    for b in range(B):
+        np.testing.assert_allclose(above[b], brute_pair_sums(ys[b], codes, ws[b], k), rtol=1e-12, atol=1e-10)
+        np.testing.assert_array_equal(below[b], above[b].T)
+    # groups that differ between samples
+    codes2 = rng.integers(0, k, (B, n))
+    above2, _ = pair_sum_matrix(ys, codes2, ws, k)
+    for b in range(B):
+        np.testing.assert_allclose(
+            above2[b], brute_pair_sums(ys[b], codes2[b], ws[b], k), rtol=1e-12, atol=1e-10
+        )

@@ -19,7 +19,8 @@ def _quiet_join(*args, **kwargs):
 def test_census_city_table_joins_by_code_and_by_name(census_city, tmp_path):
     from conftest import CENSUS_CITY
 
-    by_code = geolink.join(CENSUS_CITY)  # key column detected: city_code
+    # codes of 2020 (without a year the reused code 511400 is ambiguous: 涪陵市 1995–1996, 眉山市)
+    by_code = geolink.join(CENSUS_CITY, year=2020)  # key column detected: city_code
     report = by_code.attrs["join_report"]
     assert report.key == "city_code"
     assert report.rows["outcome"].value_counts().to_dict() == {"joined": 369}
@@ -27,10 +28,10 @@ def test_census_city_table_joins_by_code_and_by_name(census_city, tmp_path):
     assert by_code.loc["441900", "popu_2020"] == 10_466_625  # Dongguan, 7th census
     assert by_code.crs.to_epsg() == 4326 and len(by_code) == 370
 
-    by_name = geolink.join(census_city.drop(columns=["city_code"]), on="city")
+    by_name = geolink.join(census_city.drop(columns=["city_code"]), unit="city")
     assert len(by_name.attrs["join_report"].matched) == 369
     assert (by_name["popu_2020"].fillna(-1) == by_code["popu_2020"].astype(float).fillna(-1)).all()
-    inner = geolink.join(census_city, on="city", how="inner")
+    inner = geolink.join(census_city, unit="city", how="inner")
     assert len(inner) == 369 and "710000" not in inner.index
 
 
@@ -62,7 +63,7 @@ def test_utf8_bom_and_long_layout(tmp_path):
         "广州,2020,pop,1874",
     ]
     path.write_text("\n".join(rows), encoding="utf-8-sig")
-    gdf = _quiet_join(path, on="city", long={"indicator": "indicator", "value": "value", "year": "year"})
+    gdf = _quiet_join(path, unit="city", long={"indicator": "indicator", "value": "value", "time": "year"})
     assert gdf.loc["440100", ["gdp_2019", "gdp_2020", "pop_2020"]].tolist() == [23629, 25019, 1874]
     assert pd.isna(gdf.loc["440300", "pop_2020"])
     assert gdf.attrs["join_report"].layout == "long"
@@ -98,22 +99,27 @@ def test_duplicates_error_or_aggregate():
 
 
 def test_no_key_column():
-    with pytest.raises(ValueError, match="no column names prefecture-level units; pass on="):
+    with pytest.raises(ValueError, match="no column names prefecture-level units; pass unit="):
         geolink.join(pd.DataFrame({"a": [1.5, 2.5], "b": ["x", "y"]}))
     with pytest.raises(KeyError, match="column 'city' not in table"):
-        geolink.join(pd.DataFrame({"name": ["广州"]}), on="city")
+        geolink.join(pd.DataFrame({"name": ["广州"]}), unit="city")
 
 
 @pytest.mark.skipif(not COUNTY_2010.exists(), reason="../shared/data/census is absent")
 def test_census_county_sheet_2010_by_name():
-    gdf = _quiet_join(COUNTY_2010, on="地区", year=2010)
+    with pytest.raises(ValueError, match=r"370100 济南市: rows \[\d+, \d+\] \(济南市, 莱芜市\)"):
+        geolink.join(COUNTY_2010, unit="地区", year=2010)  # 莱芜 (absorbed 2018) is part of today's 济南
+    gdf = _quiet_join(COUNTY_2010, unit="地区", year=2010, agg="sum")
     report = gdf.attrs["join_report"]
     assert len(report.rows) == len(geolink.read_table(COUNTY_2010))  # every row accounted for
     counts = report.rows["outcome"].value_counts()
-    # each prefecture's own row is used; its county rows and 市辖区 subtotals are parts, provinces totals
-    assert counts["joined"] >= 355 and counts["part"] > 2800 and counts["total"] == 27
+    # each prefecture's own row is used (莱芜's combined into 济南's by agg); county rows and 市辖区 subtotals
+    # are parts, provinces totals
+    assert counts["joined"] + counts["aggregated"] >= 355 and counts["part"] > 2800 and counts["total"] == 27
     assert report.level == "prefecture"
     rows = report.rows.set_index("input")
+    sheet = geolink.read_table(COUNTY_2010).set_index("地区")
+    assert gdf.loc["370100", "合计"] == sheet.loc["济南市", "合计"] + sheet.loc["莱芜市", "合计"]
     assert rows.loc["毕节地区", "adcode"] == "520500"  # the prefecture in 2010
     assert "七星关区" in rows.loc["  毕节市", "note"]  # the county-level city in 2010
     assert rows.loc["巢湖市", "status"] == "historical" and pd.isna(rows.loc["巢湖市", "adcode"])
@@ -128,7 +134,7 @@ def test_census_county_sheet_2020_by_code():
     table = geolink.read_table(COUNTY_2020)
     # the municipalities have a province-level total row (110000) and a 市辖区 row (110100): the total is
     # Beijing, the 市辖区 row a part of it (never added to it)
-    whole = _quiet_join(table, on="区划代码")
+    whole = _quiet_join(table, unit="区划代码")
     rows = whole.attrs["join_report"].rows.set_index("line")
     assert rows.loc[3, ["input", "level", "outcome"]].tolist() == ["110000", "unit", "joined"]
     assert rows.loc[4, ["input", "level", "outcome"]].tolist() == ["110100", "part", "part"]
@@ -136,7 +142,7 @@ def test_census_county_sheet_2020_by_code():
     codes = table["区划代码"].fillna("")
     assert codes.iloc[1] == "110000"  # codes stay text, exactly as written (not 110000.0)
     prefecture_rows = table[codes.str.endswith("00") & ~codes.str.endswith("0000")]
-    gdf = _quiet_join(prefecture_rows, on="区划代码")
+    gdf = _quiet_join(prefecture_rows, unit="区划代码", year=2020)
     report = gdf.attrs["join_report"]
     # Chongqing's 市辖区 (500100) and 县 (500200) rows are parts of it, its total (500000) was filtered out;
     # Beijing's, Tianjin's and Shanghai's 市辖区 rows are the whole city (no 县 rows)
@@ -155,8 +161,11 @@ def test_key_detection_prefers_the_code_column_and_agg_keeps_text():
     assert detect_key(table) == "区县"
     gdf = _quiet_join(table)
     assert len(gdf.attrs["join_report"].matched) >= 330 and gdf.loc["441900", "人口数_合计"] == 10_466_625
-    summed = _quiet_join(table, on="区划代码", agg="sum")  # county rows rolled up, never added to totals
-    assert summed.loc["110100", "人口数_合计"] == 21_893_095 and summed.loc["441900", "人口数_合计"] == 10_466_625
+    summed = _quiet_join(table, unit="区划代码", agg="sum")  # county rows rolled up, never added to totals
+    assert (
+        summed.loc["110100", "人口数_合计"] == 21_893_095
+        and summed.loc["441900", "人口数_合计"] == 10_466_625
+    )
     parts = pd.DataFrame({"city": ["东莞", "东莞市", "深圳"], "firms": [1, 2, 5], "note": ["a", "b", "c"]})
     combined = _quiet_join(parts, agg="sum")
     assert combined.loc["441900", "firms"] == 3 and combined.loc["441900", "note"] == "a"

@@ -20,7 +20,7 @@ def gba():
 
 
 def test_a_cjk_font_is_used_and_no_glyph_is_missing(tmp_path, gba):
-    assert cjk_font() is not None, "no CJK font installed (CI installs fonts-wqy-microhei)"
+    assert cjk_font() is not None, "no CJK font: neither a system one nor the bundled subset"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig = geolink.choropleth(gba, "value", title="粤港澳大湾区 城镇化率", source="数据来源：统计年鉴")
@@ -29,11 +29,12 @@ def test_a_cjk_font_is_used_and_no_glyph_is_missing(tmp_path, gba):
 
 
 def test_choropleth_classes_legend_and_pixels(tmp_path, gba):
-    classes = geolink.classify(gba["value"], "equal_interval", 3)
-    fig = geolink.choropleth(gba, "value", classes=classes, units="%", labels="name_short", outlines="gba")
+    classes = geolink.classify(gba["value"], "equal_interval", k=3)
+    fig = geolink.choropleth(gba, "value", classes=classes, value_unit="%", labels="name_short", outlines="gba")
     legend = fig.axes[0].get_legend()
     texts = [t.get_text() for t in legend.get_texts()]
-    assert texts[:3] == [f"{lab}  ({n})" for lab, n in zip(classes.labels, classes.counts, strict=True)]
+    # values 0..9 in three equal intervals of width 3: 0–3 holds 0,1,2,3; 3–6 holds 4,5,6; 6–9 holds 7,8,9
+    assert texts[:3] == [f"{lab}  ({n})" for lab, n in zip(classes.labels, (4, 3, 3), strict=True)]
     assert texts[3] == "无数据 no data  (1)" and legend.get_title().get_text() == "value (%)"
     fig.savefig(tmp_path / "map.png", dpi=60)
     img = (mpimg.imread(tmp_path / "map.png")[..., :3] * 255).round().astype(int)
@@ -64,7 +65,7 @@ def test_membership_map_names_overlaps():
 
 def test_distance_decay_plots():
     towns = geolink.datasets.load("dongguan_towns").dropna(subset=["lon"])
-    res = geolink.distance_decay(towns, "深圳市", "pop_2020")
+    res = geolink.distance_decay(towns, "pop_2020", target="深圳市", dropna=True)
     fig = geolink.plot_distance_decay(res)
     assert "Pearson r = -0.63" in fig.axes[0].get_title()
     assert len(fig.axes[0].lines) == 4  # linear, log-linear, exponential, power
@@ -101,7 +102,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (.ci/run installs it)")
 def test_web_map_renders_offline_in_chromium(tmp_path, gba):
-    classes = geolink.classify(gba["value"], "quantiles", 4)
+    classes = geolink.classify(gba["value"], "quantiles", k=4)
     html = tmp_path / "map.html"
     geolink.web_map(gba, "value", classes=classes).save(str(html))
     shot = tmp_path / "shot.png"
@@ -143,17 +144,58 @@ def test_web_map_renders_offline_in_chromium(tmp_path, gba):
     assert drawn >= 3
 
 
-def test_classify_schemes():
+def test_classify_schemes_use_mapclassify_names():
+    import mapclassify
+
     v = pd.Series([1.0, 2.0, 3.0, 10.0, 50.0, np.nan])
-    q = geolink.classify(v, "quantiles", 2)
-    assert q.k == 2 and q.missing == 1 and sum(q.counts) == 5
-    u = geolink.classify(v, "user", breaks=[5, 20])
-    assert u.upper == (5.0, 20.0, 50.0) and u.counts == (3, 1, 1)
+    q = geolink.classify(v, "quantiles", k=2)
+    assert q.k == 2 and q.tally(v) == ((3, 2), 1)
+    u = geolink.classify(v, "user_defined", bins=[5, 20])
+    assert u.upper == (5.0, 20.0, 50.0) and u.tally(v) == ((3, 1, 1), 1)
     assert u.assign([4, 5, 6, None]).tolist() == [0, 0, 1, -1]
-    nb = geolink.classify(v, "natural_breaks", 3)
-    assert nb.upper[-1] == 50.0 and nb.counts[-1] == 1
+    fj = geolink.classify(v, "fisher_jenks", k=3)
+    assert fj.upper == tuple(mapclassify.FisherJenks(v.dropna().to_numpy(), k=3).bins.tolist())
+    for scheme in ("natural_breaks", "jenks_caspall", "equal_interval", "maximum_breaks", "headtail_breaks"):
+        assert geolink.classify(v, scheme, k=3).upper[-1] == 50.0
     with pytest.raises(ValueError, match="scheme must be one of"):
-        geolink.classify(v, "jenks_caspall")
+        geolink.classify(v, "user")  # the old geolink-only spelling is refused with the valid names
+    with pytest.raises(ValueError, match="k must be a positive whole number"):
+        geolink.classify(v, "quantiles", k=0)
+    with pytest.raises(ValueError, match="infinite"):
+        geolink.classify([1.0, np.inf], "quantiles")
+
+
+def _web_legend_counts(html: str) -> list[int]:
+    import re
+
+    legend = html[html.index('id="geolink-legend"') :]
+    legend = legend[: legend.index("</div></div>") + 12]
+    return [int(n) for n in re.findall(r"\((\d+)\)</div>", legend)]
+
+
+def test_web_legend_counts_the_units_drawn_like_the_png(gba):
+    """National classes on a GBA map: the legend counts the 11 units drawn, not the 370 classified."""
+    national = geolink.prefectures().assign(v=lambda d: d["area_km2"])
+    classes = geolink.classify(national["v"], "quantiles", k=5)
+    shown = national.loc[gba.index]
+    counts = _web_legend_counts(geolink.web_map(shown, "v", classes=classes).get_root().render())
+    assert sum(counts) == 11 and counts == list(classes.tally(shown["v"])[0])
+    fig = geolink.choropleth(shown, "v", classes=classes)
+    png = [int(t.get_text().rsplit("(", 1)[1][:-1]) for t in fig.axes[0].get_legend().get_texts()]
+    assert png == counts
+    with_missing = _web_legend_counts(geolink.web_map(gba, "value", k=3).get_root().render())
+    assert sum(with_missing) == 11 and with_missing[-1] == 1  # 10 classed + "no data (1)"
+
+
+def test_plot_lq_comparison_draws_one_bar_per_unit_and_industry():
+    lq = geolink.datasets.load("gz_sz_lq").query("year == 2022")
+    fig = geolink.plot_lq_comparison(lq, industry="industry_zh")
+    bars = fig.axes[0].patches
+    assert len(bars) == 68
+    widths = sorted(round(b.get_width(), 6) for b in bars)
+    assert widths == sorted(round(v, 6) for v in lq["lq"])
+    with pytest.raises(ValueError, match="select one time value"):
+        geolink.plot_lq_comparison(geolink.datasets.load("gz_sz_lq"), industry="industry_zh")
 
 
 def test_national_web_map_draws_the_maritime_line_and_regional_does_not(gba):

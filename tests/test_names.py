@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 import geolink
@@ -70,18 +71,19 @@ def test_ambiguous_and_unknown():
         ("襄樊", "420600", "historical"),
         ("思茅市", "530800", "historical"),
         ("伊克昭盟", "150600", "historical"),
-        ("毕节地区", "520500", "alias"),
-        ("铜仁地区", "520600", "alias"),
-        ("海东地区", "630200", "alias"),
-        ("吐鲁番地区", "650400", "alias"),
-        ("哈密地区", "650500", "alias"),
-        ("日喀则地区", "540200", "alias"),
-        ("昌都地区", "540300", "alias"),
-        ("林芝地区", "540400", "alias"),
-        ("山南地区", "540500", "alias"),
-        ("那曲地区", "540600", "alias"),
+        # former 地区/盟 are former units with their own codes (522400 …), now recoded: historical
+        ("毕节地区", "520500", "historical"),
+        ("铜仁地区", "520600", "historical"),
+        ("海东地区", "630200", "historical"),
+        ("吐鲁番地区", "650400", "historical"),
+        ("哈密地区", "650500", "historical"),
+        ("日喀则地区", "540200", "historical"),
+        ("昌都地区", "540300", "historical"),
+        ("林芝地区", "540400", "historical"),
+        ("山南地区", "540500", "historical"),
+        ("那曲地区", "540600", "historical"),
         ("522400", "520500", "historical"),
-        ("乌兰察布盟", "150900", "alias"),
+        ("乌兰察布盟", "150900", "historical"),
     ],
 )
 def test_resolve_names_rules(given, code, status):
@@ -93,13 +95,15 @@ def test_resolve_names_report_what_is_not_joined():
     r = geolink.resolve_names(
         ["巢湖市", "莱芜", "全国", "合计", "市辖区", "广东省", "海南", "Taizhou", "昆山市", "东筦", ""]
     )
-    assert r["adcode"].isna().all()
+    # 莱芜 was absorbed whole by 济南 (2018): today's unit is 济南; 巢湖 was split: no code
+    assert r["adcode"].fillna("").tolist() == ["", "370100"] + [""] * 9
     assert (
         r["status"].tolist()
         == ["historical", "historical"] + ["unmatched"] * 4 + ["ambiguous"] * 2 + ["unmatched"] * 3
     )
     assert "dissolved in 2011" in r.loc[0, "note"] and "马鞍山市 (340500)" in r.loc[0, "note"]
-    assert "merged into 济南市 (370100) in 2019" in r.loc[1, "note"]
+    # State Council approval 国函〔2018〕163号 of 26 December 2018; the 2018 code table has no 371200
+    assert "merged into 济南市 (370100) in 2018" in r.loc[1, "note"]
     assert r["subtotal"].tolist() == [False, False, True, True, True, True, False, False, False, False, False]
     assert r.loc[8, "note"] == "county-level unit 昆山市 (320583) of 苏州市 (320500)"
     assert "东莞" in r.loc[9, "note"]
@@ -117,8 +121,86 @@ def test_year_decides_what_a_name_meant():
 
 
 def test_every_census_name_and_code_resolves_exactly(census_city):
-    by_name = geolink.resolve_names(census_city["city"])
+    by_name = geolink.resolve_names(census_city["city"], year=2020)
     assert (by_name["status"] == "exact").all()
-    by_code = geolink.resolve_names(census_city["city_code"])
+    by_code = geolink.resolve_names(census_city["city_code"], year=2020)
     assert (by_code["status"] == "exact").all()
     assert (by_name["adcode"] == by_code["adcode"]).all()
+    # without a year only the reused code 511400 (涪陵市 1995–1996, 眉山市 since 2000) is ambiguous
+    undated = geolink.resolve_names(census_city["city_code"])
+    assert undated.loc[undated["status"] != "exact", "input"].tolist() == ["511400"]
+    assert (geolink.resolve_names(census_city["city"])["status"] == "exact").all()
+
+
+def test_a_string_is_one_name():
+    r = geolink.resolve_names("广州市")
+    assert len(r) == 1 and r.loc[0, "adcode"] == "440100" and r.loc[0, "status"] == "exact"
+    assert geolink.resolve_names(440300).loc[0, "adcode"] == "440300"
+
+
+@pytest.mark.parametrize(
+    "given, code",
+    [
+        ("440300", "440300"),
+        (440300, "440300"),
+        (440300.0, "440300"),
+        ("440300.00", "440300"),
+        ("４４０３００", "440300"),  # full-width digits
+        ("440300000000", "440300"),  # 12-digit statistical code of the prefecture
+        (440300000000, "440300"),
+    ],
+)
+def test_code_syntax_accepted(given, code):
+    row = geolink.resolve_names([given]).iloc[0]
+    assert (row["adcode"], row["status"]) == (code, "exact")
+
+
+@pytest.mark.parametrize(
+    "given, why",
+    [
+        ("1,101.00", "not a division code"),
+        ("-440300", "not a division code"),
+        ("44-03-00", "not a division code"),
+        ("4403", "not a division code"),
+        ("4403000", "not a division code"),
+        (440300.5, "not a division code"),
+        (-440300, "not a division code"),
+        (float("inf"), "not a division code"),
+        ("440303001000", "below the county level"),
+    ],
+)
+def test_malformed_codes_are_unmatched_with_a_note(given, why):
+    row = geolink.resolve_names([given]).iloc[0]
+    assert row["status"] == "unmatched" and pd.isna(row["adcode"]) and why in row["note"]
+
+
+@pytest.mark.parametrize("given", ["广州市市辖区", "广州市区", "广州市辖区", "北京市市辖区"])
+def test_urban_districts_are_a_part(given):
+    row = geolink.resolve_names([given]).iloc[0]
+    assert row["status"] == "alias" and bool(row["part"]) and "urban districts" in row["note"]
+    assert row["adcode"] in ("440100", "110100")
+    assert not geolink.resolve_names(["广州市"]).loc[0, "part"]
+
+
+@pytest.mark.parametrize(
+    "given, year, successors",
+    [
+        # 南宁地区 coexisted with 南宁市 until 2001; 2002 its counties went to 南宁市 (5) and 崇左市 (7)
+        ("南宁地区", 2001, "450100:0.4167;451400:0.5833"),
+        ("南宁地区", None, "450100:0.4167;451400:0.5833"),
+        # 柳州地区 (until 2001): 鹿寨 融安 三江 融水 to 柳州市; 合山 象州 武宣 来宾 金秀 忻城 to 来宾市
+        ("柳州地区", 2000, "450200:0.4;451300:0.6"),
+        # 阜阳地区 (until 1995): 6 counties to today's 阜阳市, 4 (亳州 涡阳 蒙城 利辛) to 亳州市
+        ("阜阳地区", 1995, "341200:0.6;341600:0.4"),
+    ],
+)
+def test_former_diqu_is_not_the_city_of_the_same_name(given, year, successors):
+    row = geolink.resolve_names([given], year=year).iloc[0]
+    assert row["status"] == "historical" and pd.isna(row["adcode"]), row["note"]
+    assert row["successors"] == successors
+
+
+def test_short_name_of_a_coexisting_diqu_is_the_city():
+    for short, code in [("南宁", "450100"), ("柳州", "450200"), ("邯郸", "130400")]:
+        row = geolink.resolve_names([short], year=1995).iloc[0]
+        assert (row["adcode"], row["status"]) == (code, "alias")

@@ -17,8 +17,10 @@ def test_identical_to_sjoin_on_synthetic_points():
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=4326)
     ref = gpd.sjoin(pts, geolink.prefectures()[["adcode", "geometry"]], predicate="within", how="left")
     ref = ref[~ref.index.duplicated()]["adcode"]
-    assert (ours.fillna("-").to_numpy() == ref.fillna("-").to_numpy()).all()
+    assert (ours.astype(object).fillna("-").to_numpy() == ref.fillna("-").to_numpy()).all()
     assert ours.attrs["outside"] == int(ref.isna().sum()) and ours.attrs["missing"] == 0
+    # categorical: the units' adcodes in order, text only when asked for
+    assert list(ours.cat.categories) == sorted(geolink.prefectures().index)
 
 
 def test_shared_border_and_vertex_are_deterministic():
@@ -84,7 +86,7 @@ def test_aggregate_feeds_location_quotient():
     counts = geolink.aggregate_points(firms, by="industry", lon="lon", lat="lat")
     assert counts["count"].sum() + counts.attrs["outside"] + counts.attrs["missing"] == n
     assert set(counts.columns) == {"adcode", "industry", "count"}
-    lq = geolink.location_quotient(counts, region="adcode", industry="industry", value="count")
+    lq = geolink.location_quotient(counts, "count", industry="industry")
     big = lq.groupby("adcode")["value"].transform("sum") >= 1000
     assert lq.loc[big, "lq"].between(0.85, 1.15).all()  # uniform random firms: no real specialisation
     with_aggl = geolink.aggregate_points(firms, by="industry", lon="lon", lat="lat", agglomerations=True)
@@ -105,14 +107,12 @@ def test_dask_engine_agrees_with_numpy(tmp_path):
     df.loc[::997, "lon"] = np.nan
     ours = geolink.assign_points(df, lon="lon", lat="lat")
     lazy = geolink.assign_points(df, lon="lon", lat="lat", engine="dask", npartitions=3).compute()
-    assert (lazy.sort_index().fillna("-") == ours.fillna("-")).all()
+    assert (lazy.sort_index().fillna("-") == ours.astype(object).fillna("-")).all()
     gdf = gpd.GeoDataFrame(
         df.dropna(), geometry=gpd.points_from_xy(df.dropna().lon, df.dropna().lat), crs=4326
     )
     geo = geolink.assign_points(gdf, engine="dask", npartitions=3).compute().sort_index()
-    assert (geo.fillna("-") == ours.dropna().reindex(gdf.index).fillna("-")).all() or (
-        geo.fillna("-") == ours.loc[gdf.index].fillna("-")
-    ).all()
+    assert (geo.fillna("-") == ours.astype(object).loc[gdf.index].fillna("-")).all()
     df.to_parquet(tmp_path / "firms.parquet")
     from_parquet = geolink.aggregate_points(
         tmp_path / "firms.parquet", by="industry", lon="lon", lat="lat", engine="dask"
@@ -122,3 +122,79 @@ def test_dask_engine_agrees_with_numpy(tmp_path):
         from_parquet.reset_index(drop=True), in_memory.reset_index(drop=True), check_dtype=False
     )
     assert from_parquet.attrs == in_memory.attrs
+
+
+def _reference(x, y):
+    """The obviously-right answer: every point against the whole polygons, smallest adcode on ties."""
+    units = geolink.prefectures().sort_values("adcode")
+    geoms = np.asarray(units.geometry.values)
+    tree = shapely.STRtree(geoms)
+    pi, ui = tree.query(shapely.points(x, y), predicate="intersects")
+    best = np.full(len(x), len(geoms))
+    np.minimum.at(best, pi, ui)
+    codes = np.append(units["adcode"].to_numpy(dtype=object), None)
+    return codes[best]
+
+
+def test_points_on_and_near_borders_match_the_whole_polygons():
+    # SYNTHETIC points at boundary vertices, edge midpoints and 1e-9° / 1e-4° beside them: the
+    # answers from the grid's polygon pieces equal those from the whole polygons
+    rng = np.random.default_rng(11)
+    xy = shapely.get_coordinates(geolink.prefectures().geometry.values)
+    pick = rng.choice(len(xy) - 1, 4000, replace=False)
+    mid = (xy[pick] + xy[pick + 1]) / 2
+    near = np.concatenate(
+        [xy[pick], mid, mid + rng.normal(0, 1e-9, mid.shape), xy[pick] + rng.normal(0, 1e-4, mid.shape)]
+    )
+    ours = geolink.assign_points(lon=near[:, 0], lat=near[:, 1])
+    assert (
+        ours.astype(object).fillna("-").to_numpy() == pd.Series(_reference(*near.T)).fillna("-").to_numpy()
+    ).all()
+
+
+def test_grid_is_cached_by_boundary_file_and_loads_without_scipy_or_geopandas():
+    import hashlib
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from geolink import points
+    from geolink._paths import cache_dir
+
+    grid = points._grid("display")
+    digest = hashlib.sha256(points._boundary_file("display").read_bytes()).hexdigest()[:16]
+    assert (cache_dir() / f"pointgrid_v{points._GRID_VERSION}_display_{digest}" / "done").exists()
+    assert grid.top.shape == (points.NY, points.NX)
+    # a fresh process maps the cached grid: no scipy, no reading of the boundary layer
+    script = (
+        "import sys, geolink\n"
+        "before = set(sys.modules)\n"
+        "codes = geolink.assign_points(lon=[113.75, 121.47, 87.6], lat=[23.02, 31.23, 43.8])\n"
+        "assert codes.astype(object).tolist() == ['441900', '310100', '650100'], codes\n"
+        "new = set(sys.modules) - before\n"
+        "assert not [m for m in new if m.startswith(('scipy', 'pyogrio', 'geopandas'))], new\n"
+        "from geolink import boundaries\n"
+        "assert boundaries._load.cache_info().currsize == 0\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    subprocess.run([sys.executable, "-c", script], check=True, env=env)
+
+
+def test_grid_without_a_writable_cache_is_kept_in_memory(monkeypatch, tmp_path):
+    from geolink import points
+
+    def refuse(arrays, folder):
+        raise PermissionError(f"read-only: {folder}")
+
+    monkeypatch.setattr(points, "_save", refuse)
+    monkeypatch.setenv("GEOLINK_CACHE_DIR", str(tmp_path))  # no grid there yet
+    points._grid.cache_clear()
+    points._adcodes.cache_clear()
+    try:
+        with pytest.warns(UserWarning, match="cannot be cached"):
+            codes = geolink.assign_points(lon=[113.75, 121.47], lat=[23.02, 31.23])
+        assert codes.astype(object).tolist() == ["441900", "310100"]
+    finally:
+        points._grid.cache_clear()
+        points._adcodes.cache_clear()

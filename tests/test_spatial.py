@@ -53,13 +53,13 @@ def test_within_km_of_a_unit():
 
 def test_within_km_of_a_point_centroid_distance():
     dongguan = geolink.centroids(geolink.prefectures().loc[["441900"]]).iloc[0]
-    hits = geolink.within_km((114.0579, 22.5431), 60, how="centroid")  # Shenzhen Civic Centre
+    hits = geolink.within_km((114.0579, 22.5431), 60, distance="centroid")  # Shenzhen Civic Centre
     assert "441900" in hits.index
     # geodesic (ellipsoid) vs an independent spherical haversine: agree within 0.5 %
     expect = _haversine_km(114.0579, 22.5431, dongguan.x, dongguan.y)
     assert hits.loc["441900", "distance_km"] == pytest.approx(expect, rel=0.005)
-    with pytest.raises(ValueError, match="how must be"):
-        geolink.within_km("440300", 10, how="edge")
+    with pytest.raises(ValueError, match="distance must be one of"):
+        geolink.within_km("440300", 10, distance="edge")
 
 
 def test_point_distance_to_boundary_is_geodesic():

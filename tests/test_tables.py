@@ -149,8 +149,8 @@ def test_county_sheet_rolls_up_to_prefectures(county_2020, census_city, by):
     unit = "区划代码" if by == "code" else "区县"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        rolled = geolink.join(table, on=unit, level="county")
-        own = geolink.join(county_2020, on="区划代码", level="prefecture")
+        rolled = geolink.join(table, unit=unit, level="county")
+        own = geolink.join(county_2020, unit="区划代码", level="prefecture")
     report = rolled.attrs["join_report"]
     assert report.level == "county" and report.rows["outcome"].eq("unmatched").sum() == 0
     pop = rolled["人口数_合计"]
@@ -176,7 +176,7 @@ def test_prefecture_column_with_sum_never_doubles(county_2020, census_city):
     # formerly 334 of 357 prefectures came out twice their population (Beijing and Tianjin three times)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        gdf = geolink.join(county_2020.drop(columns=["区划代码"]), on="市", agg="sum")
+        gdf = geolink.join(county_2020.drop(columns=["区划代码"]), unit="市", agg="sum")
     city = census_city.set_index("city_code")["popu_2020"].dropna()
     ratio = gdf["人口数_合计"].reindex(city.index).astype(float) / city
     assert ratio.max() < 1.35 and gdf.loc["110100", "人口数_合计"] == 21_893_095
@@ -191,13 +191,16 @@ def test_county_sheet_2010_roll_up_refuses_dissolved_prefectures():
     report = table.attrs["read_report"]
     assert report.notes_rows == [(3280, "首发论坛：经济学家bbs.jjxj.org")]  # the website line below the table
     # 巢湖 (dissolved 2011) and its counties cannot go to one of today's units: named, not guessed
-    with pytest.raises(ValueError, match=r"cannot roll up: 14 row\(s\).*row 1147 '341400'.*巢湖"):
-        geolink.join(table, on="区划代码", level="county", year=2010)
+    with pytest.raises(ValueError, match=r"cannot roll up: \d+ row\(s\).*row 1147 '341400'.*巢湖"):
+        geolink.join(table, unit="区划代码", level="county", year=2010)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        own = geolink.join(table, on="区划代码", year=2010)  # each prefecture's own row
+        # each prefecture's own row; 莱芜's (merged into 济南 2019) combined with 济南's by agg
+        own = geolink.join(table, unit="区划代码", year=2010, agg="sum")
     assert own.attrs["join_report"].level == "prefecture"
     assert own.loc["441900", "合计"] == 8_220_207 and own.loc["110100", "合计"] == 19_612_368
+    sheet = table.set_index("区划代码")
+    assert own.loc["370100", "合计"] == sheet.loc["370100", "合计"] + sheet.loc["371200", "合计"]
 
 
 def test_random_malformed_tables_read_or_raise_naming_the_file(tmp_path):
