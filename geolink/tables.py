@@ -54,10 +54,15 @@ PROVINCE_PREFIXES = _PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 
 _CODE_HINT = re.compile(r"(代码|编码|编号|code|^id$|_id$|^id_)", re.I)
 _UNIT_ROW = re.compile(r"^[（(]?\s*(单位|计量单位|unit)s?\s*[:：]", re.I)
 _NOTE_ROW = re.compile(
-    r"^\s*(注|附注|说明|备注|资料来源|数据来源|来源|note|notes|source|sources)\s*[:：\d\u2460-\u2473.、]", re.I
+    r"^\s*(注|附注|说明|备注|资料来源|数据来源|来源|note|notes|source|sources)\s*[:：\d\u2460-\u2473.、]",
+    re.I,
 )
-_FOOTNOTE_ROW = re.compile(r"^\s*([*＊※†‡]+|[\u2460-\u2473]|[\u00b9\u00b2\u00b3\u2074-\u2079]|\(\d\)|（\d）)\s*\S")
-_FOOTNOTE_MARK = re.compile(r"^(.*\d)\s*([*＊※†‡]+|[\u2460-\u2473]+|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+|[a-d])$")
+_FOOTNOTE_ROW = re.compile(
+    r"^\s*([*＊※†‡]+|[\u2460-\u2473]|[\u00b9\u00b2\u00b3\u2074-\u2079]|\(\d\)|（\d）)\s*\S"
+)
+_FOOTNOTE_MARK = re.compile(
+    r"^(.*\d)\s*([*＊※†‡]+|[\u2460-\u2473]+|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+|[a-d])$"
+)
 _SIGN = r"[+-]?"
 _PLAIN = re.compile(_SIGN + r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS = re.compile(_SIGN + r"\d{1,3}(,\d{3})+(\.\d+)?")
