@@ -201,7 +201,10 @@ def dask_engine() -> None:
         path = Path(tmp) / "points.parquet"
         pd.DataFrame({"lon": x, "lat": y, "industry": industry}).to_parquet(path, row_group_size=500_000)
         expected = geolink.aggregate_points(
-            pd.DataFrame({"lon": x, "lat": y, "industry": industry}), by="industry", lon="lon", lat="lat"
+            pd.DataFrame({"lon": x, "lat": y, "industry": industry}),
+            industry="industry",
+            lon="lon",
+            lat="lat",
         )
         print(f"\n[dask] aggregate_points on {n:,} points from Parquet")
         for workers in (1, 2):
@@ -210,7 +213,9 @@ def dask_engine() -> None:
                 Client(cluster),
             ):
                 t = time.perf_counter()
-                got = geolink.aggregate_points(str(path), by="industry", lon="lon", lat="lat", engine="dask")
+                got = geolink.aggregate_points(
+                    str(path), industry="industry", lon="lon", lat="lat", engine="dask"
+                )
                 took = time.perf_counter() - t
             same = got.reset_index(drop=True).equals(
                 expected.reset_index(drop=True).astype(got.dtypes.to_dict())

@@ -36,11 +36,23 @@ def reject(data: pd.DataFrame, mask, what: str, show=("index",)) -> None:
     raise ValueError(f"{int(mask.sum())} row(s) where {what}: {named}{more}")
 
 
-def require_labels(data: pd.DataFrame, columns) -> None:
-    """``ValueError`` naming the rows where a label column (unit, time, group, industry) is missing."""
+def require_labels(data: pd.DataFrame, columns, what: str = "label") -> None:
+    """``ValueError`` naming the rows where a label column (unit, time, group, industry) is missing,
+    or where it mixes text and numbers (``'2020'`` beside ``2020`` would be two different labels)."""
     for column in columns:
         if column:
-            reject(data, data[column].isna(), f"the label column {column!r} is missing", show=["index"])
+            labels = data[column]
+            reject(data, labels.isna(), f"the {what} column {column!r} is missing", show=["index"])
+            if labels.dtype == object:
+                text = labels.map(lambda v: isinstance(v, str)).to_numpy(bool)
+                if text.any() and not text.all():
+                    minority = ~text if text.sum() * 2 >= len(text) else text
+                    kind = "numbers" if text.sum() * 2 >= len(text) else "text"
+                    reject(
+                        data, minority,
+                        f"the {what} column {column!r} mixes text and numbers ({kind} here; make the column one type)",
+                        show=["index", column],
+                    )
 
 
 def numeric_values(
@@ -53,17 +65,44 @@ def numeric_values(
     rows are returned as the second table with a ``reason`` column.
     """
     require_columns(data, [value, unit])
-    raw = data[value]
-    y = pd.to_numeric(raw, errors="coerce")
+    require_rows(data)
     show = ["index", unit] if unit else ["index"]
-    reject(data, y.isna() & raw.notna(), f"{value!r} is not a number", show=show)
-    reject(data, np.isinf(y.astype(float)), f"{value!r} is infinite", show=show)
+    y = as_numbers(data, value, show=show)
     missing = y.isna()
     if not dropna:
         reject(data, missing, f"{value!r} is missing (pass dropna=True to leave these rows out)", show=show)
+    if missing.all():
+        raise ValueError(f"every value of {value!r} is missing: no rows left")
     out = data[~missing].copy()
-    out[value] = y[~missing].astype(float)
+    out[value] = y[~missing]
     return out, dropped(data, missing, f"{value} is missing")
+
+
+def require_rows(data: pd.DataFrame) -> None:
+    """``ValueError`` for a table without rows (instead of a misleading error further on)."""
+    if len(data) == 0:
+        raise ValueError(f"the table has no rows (columns: {list(data.columns)})")
+
+
+def as_numbers(data: pd.DataFrame, column: str, *, what: str | None = None, show=("index",)) -> pd.Series:
+    """The values of ``data[column]`` as floats (NaN where missing): the one place values become numbers.
+
+    ``ValueError`` naming the rows for text that is not a number (``'—'``,
+    ``'1,234'``: read the table with :func:`geolink.read_table`, which parses
+    yearbook numbers), for infinite values, and for a column of true/false
+    values or of dates (numbers only by accident).
+    """
+    what = what or repr(column)
+    raw = data[column]
+    if pd.api.types.is_bool_dtype(raw) or pd.api.types.is_datetime64_any_dtype(raw) or pd.api.types.is_timedelta64_dtype(raw):
+        raise ValueError(f"{what} holds {raw.dtype} values, not numbers; convert the column first")
+    if raw.dtype == object:
+        odd = raw.map(lambda v: isinstance(v, (bool, np.bool_, pd.Timestamp, pd.Timedelta))).to_numpy(bool)
+        reject(data, odd, f"{what} holds true/false values or dates, not numbers", show=show)
+    y = pd.to_numeric(raw, errors="coerce").astype(float)
+    reject(data, y.isna() & raw.notna(), f"{what} is not a number", show=show)
+    reject(data, np.isinf(y), f"{what} is infinite", show=show)
+    return y
 
 
 def dropped(data: pd.DataFrame, mask, reason: str) -> pd.DataFrame:
@@ -77,3 +116,12 @@ def concat_dropped(*parts: pd.DataFrame, columns=("reason",)) -> pd.DataFrame:
     if full:
         return pd.concat(full, ignore_index=True)
     return parts[0].iloc[0:0] if parts else pd.DataFrame(columns=list(columns))
+
+
+def check_interval_options(bootstrap, level) -> None:
+    """``ValueError`` unless ``bootstrap`` is a whole number ≥ 0 and ``0 < level < 100`` (a percentage)."""
+    if not isinstance(bootstrap, (int, np.integer)) or isinstance(bootstrap, bool) or bootstrap < 0:
+        raise ValueError(f"bootstrap must be a whole number of replicates ≥ 0, got {bootstrap!r}")
+    if isinstance(level, bool) or not (isinstance(level, (int, float, np.integer, np.floating)) and 0 < level < 100):
+        raise ValueError(f"level must be a percentage strictly between 0 and 100, got {level!r}")
+

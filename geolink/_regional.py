@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geolink._checks import reject, require_columns
+from geolink._checks import as_numbers, reject, require_columns, require_labels, require_rows
 
 DROPPED_COLUMNS = ["unit", "time", "reason"]
 
@@ -19,13 +19,14 @@ def no_rows_dropped() -> pd.DataFrame:
     return pd.DataFrame(columns=DROPPED_COLUMNS)
 
 
-def attach_group(frame: pd.DataFrame, data: pd.DataFrame, group, *, overlap: str, dropna: bool):
+def attach_group(frame: pd.DataFrame, data: pd.DataFrame, group, *, overlap: str, dropna: bool, unit: str = "unit"):
     """Add column ``group`` to ``frame`` (columns unit, time, …; rows aligned with ``data``).
 
     ``group`` is a column of ``data`` (missing labels raise, or with ``dropna``
     are dropped) or a grouping resolved by :func:`geolink.agglomerations.group_labels`
     through the units (units outside every group are dropped and reported).
-    Returns (frame, dropped rows).
+    ``unit``: the caller's name of the unit column, for messages.  Returns
+    (frame, dropped rows).
     """
     if isinstance(group, str) and group in data.columns:
         labels = data[group].iloc[frame.index.to_numpy()]
@@ -36,7 +37,8 @@ def attach_group(frame: pd.DataFrame, data: pd.DataFrame, group, *, overlap: str
     else:
         from geolink.agglomerations import group_labels
 
-        labels, name = group_labels(frame, group, unit="unit", overlap=overlap, columns=data.columns)
+        units = frame[["unit"]].set_axis([unit], axis=1)
+        labels, name = group_labels(units, group, unit=unit, overlap=overlap, columns=data.columns)
         missing = labels.isna().to_numpy()
         reason = f"not in any group of {name}"
     out = frame.assign(group=np.asarray(labels))
@@ -59,14 +61,9 @@ def panel(data: pd.DataFrame, value: str, *, unit: str, time: str | None, dropna
     require_columns(data, [value, unit, time, *extra])
     if unit == value or (time is not None and time in (unit, value)):
         raise ValueError(f"value {value!r}, unit {unit!r} and time {time!r} must be different columns")
-    for col in [unit, time]:
-        if col is not None:
-            reject(data, data[col].isna(), f"the {col!r} label is missing", show=["index"])
-    raw = data[value]
-    y = pd.to_numeric(raw, errors="coerce")
-    reject(data, y.isna() & raw.notna(), f"{value!r} is not numeric", show=["index", unit])
-    y = y.astype(float)
-    reject(data, np.isinf(y), f"{value!r} is infinite", show=["index", unit])
+    require_rows(data)
+    require_labels(data, [unit, time])
+    y = as_numbers(data, value, show=["index", unit])
     frame = pd.DataFrame(
         {"unit": data[unit].to_numpy(), "time": data[time].to_numpy() if time else None, "value": y.to_numpy()},
     )
@@ -77,6 +74,8 @@ def panel(data: pd.DataFrame, value: str, *, unit: str, time: str | None, dropna
     missing = frame["value"].isna().to_numpy()
     if missing.any() and not dropna:
         reject(frame, missing, f"{value!r} is missing (pass dropna=True to drop them)", show=show(time))
+    if missing.all():
+        raise ValueError(f"every value of {value!r} is missing: no rows left")
     dropped = frame.loc[missing, ["unit", "time"]].assign(reason=f"{value} missing")
     return frame.loc[~missing], dropped
 

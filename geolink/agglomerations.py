@@ -402,14 +402,14 @@ def group_labels(
     >>> group_labels(df, "gba", unit="city")[0].tolist()
     ['gba', 'gba', nan]
     """
-    from geolink._checks import reject, require_columns
+    from geolink._checks import require_columns, require_labels
 
     if isinstance(group, str) and group in data.columns:
-        reject(data, data[group].isna(), f"the group column {group!r} is missing", show=["index"])
+        require_labels(data, [group], "group")
         return data[group], f"column {group!r}"
     mapping, name = group_mapping(group, overlap=overlap, columns=list(data.columns if columns is None else columns))
     require_columns(data, [unit])
-    reject(data, data[unit].isna(), f"the unit column {unit!r} is missing", show=["index"])
+    require_labels(data, [unit], "unit")
     codes = adcodes_of(data[unit])
     labels = codes.map(mapping)
     if labels.isna().all():
@@ -438,11 +438,14 @@ def group_mapping(group, *, overlap: str = "raise", columns=()) -> tuple[pd.Seri
     >>> len(mapping), mapping["440300"], name
     (11, 'gba', "the grouping 'gba'")
     """
-    from geolink._checks import require_columns
+    from geolink._checks import reject, require_columns, require_labels
 
     if isinstance(group, pd.DataFrame):
         require_columns(group, ["adcode", "group"])
-        return group.set_index(group["adcode"].astype(str))["group"], "the given unit → group table"
+        require_labels(group, ["adcode", "group"])
+        keys = group["adcode"].astype(str)
+        reject(group, keys.duplicated(keep=False), "a unit is in the group table more than once", show=["index", "adcode"])
+        return group.set_index(keys)["group"], "the given unit → group table"
     if isinstance(group, str) or (isinstance(group, Iterable) and all(isinstance(g, str) for g in group)):
         if isinstance(group, str) and not is_grouping(group):
             raise KeyError(

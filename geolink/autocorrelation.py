@@ -241,7 +241,7 @@ class LocalMoranResult:
 
 
 def _check_permutations(permutations) -> None:
-    if not (isinstance(permutations, (int, np.integer)) and permutations >= 0):
+    if isinstance(permutations, bool) or not (isinstance(permutations, (int, np.integer)) and permutations >= 0):
         raise ValueError(f"permutations must be a non-negative integer, got {permutations!r}")
 
 

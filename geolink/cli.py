@@ -2,16 +2,19 @@
 
 Options follow the library's vocabulary (``--unit``, ``--value``, ``--time``,
 ``--year``, ``--group``, ``--weight``, ``--scheme``/``--k``/``--bins``,
-``--distance``).  Every error — bad input, a missing file, a full disk — is
-one readable line on stderr (plus the join report when there is one) and exit
-code 2; ``GEOLINK_DEBUG=1`` shows the traceback instead.
+``--distance``).  Every error — bad input, a missing file, an output path that
+cannot be written, a full disk — is exactly one readable line on stderr and
+exit code 2; ``GEOLINK_DEBUG=1`` shows the traceback instead.  Notes (the join
+report, rows left out) go to stderr once a command has succeeded.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -26,9 +29,57 @@ from geolink.join import AGGREGATIONS
 
 
 def _save(fig, path: Path, dpi: int = 150) -> Path:
+    """Write a figure (a matplotlib Figure, or a folium Map as HTML) through :func:`_write`."""
+    path = Path(path)
+    if hasattr(fig, "get_root"):
+        return _write(path, fig.get_root().render().encode("utf-8"))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=dpi, format=path.suffix[1:].lower() or "png")
+    return _write(path, buffer.getvalue())
+
+
+def _write(path: Path, data: bytes) -> Path:
+    """Write bytes with Python's own file, so that a full disk raises naming the file (matplotlib's PNG writer
+    does not report it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi)
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise OSError(err.errno, err.strerror, str(path)) from None
     return path
+
+
+def _check_output(path, *, folder: bool = False) -> None:
+    """Refuse an output path that cannot be written before any work is done: clearer than the OS later."""
+    path = Path(path)
+    if folder:
+        if path.exists() and not path.is_dir():
+            raise ValueError(f"-o {path}: a file of that name exists; give a folder")
+        return
+    if path.is_dir():
+        raise ValueError(f"-o {path}: is a folder; give a file name")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ValueError(f"-o {path}: {parent} is a file, not a folder")
+            try:
+                tempfile.TemporaryFile(dir=parent).close()
+            except OSError as err:
+                raise ValueError(f"-o {path}: cannot write in {parent} ({err.strerror})") from None
+            break
+
+
+def _one_line(exc: Exception) -> str:
+    """The error as one line: KeyError without quotes, OS errors as 'reason: file', no line breaks."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = exc.filename2 if getattr(exc, "filename2", None) else exc.filename
+        message = f"{exc.strerror}: {where}" if where else exc.strerror
+    elif isinstance(exc, KeyError) and exc.args:
+        message = str(exc.args[0])
+    else:
+        message = str(exc)
+    kind = "" if isinstance(exc, (KeyError, ValueError, OSError)) else f"{type(exc).__name__}: "
+    return kind + " ".join(message.split())
 
 
 def _join(args):
@@ -37,8 +88,7 @@ def _join(args):
         gdf = geolink.join(
             args.table, unit=args.unit, year=args.year, agg=args.agg, strict=args.strict, sheet=args.sheet
         )
-    report = gdf.attrs["join_report"]
-    print(report.summary(), file=sys.stderr)
+    args.notes.append(gdf.attrs["join_report"].summary())
     return gdf
 
 
@@ -52,6 +102,7 @@ def _require_column(gdf, column: str) -> None:
 
 
 def cmd_join(args) -> int:
+    _check_output(args.output)
     gdf = _join(args)
     report = gdf.attrs["join_report"]
     styles = {}
@@ -76,6 +127,7 @@ def cmd_map(args) -> int:
     out = Path(args.output)
     if out.suffix.lower() not in (".png", ".html"):
         raise ValueError(f"-o must end in .png or .html, got {out.name!r}")
+    _check_output(out)
     gdf = _join(args)
     context = None
     if args.agglomeration:
@@ -90,8 +142,7 @@ def cmd_map(args) -> int:
         "context": context,
     }
     if out.suffix.lower() == ".html":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        geolink.web_map(gdf, args.value, **common).save(str(out))
+        _save(geolink.web_map(gdf, args.value, **common), out)
     else:
         labels = "name_short" if args.labels else None
         fig = geolink.choropleth(
@@ -103,6 +154,8 @@ def cmd_map(args) -> int:
 
 
 def cmd_gini(args) -> int:
+    if args.output:
+        _check_output(args.output)
     table = geolink.read_table(args.table)
     result = geolink.dagum_gini(
         table,
@@ -116,13 +169,8 @@ def cmd_gini(args) -> int:
         seed=0,
         dropna=args.dropna,
     )
-    with pd.option_context("display.width", 160, "display.max_columns", 20):
-        print(result.summary.round(4).to_string(index=False))
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
-    if len(result.dropped):
-        reasons = result.dropped["reason"].value_counts().to_dict()
-        print(f"note: {len(result.dropped)} row(s) left out: {reasons}", file=sys.stderr)
+    _print_table(result.summary)
+    _report_dropped(args, result)
     if args.output:
         geolink.to_gpkg(
             args.output,
@@ -137,18 +185,20 @@ def _print_table(table: pd.DataFrame) -> None:
         print(table.round(4).to_string(index=False))
 
 
-def _report_dropped(result) -> None:
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+def _report_dropped(args, result) -> None:
+    """A result's notes and left-out rows, for stderr once the command has succeeded."""
+    args.notes += [f"note: {note}" for note in result.notes]
     if len(result.dropped):
         reasons = result.dropped["reason"].value_counts().to_dict() if "reason" in result.dropped else {}
-        print(f"note: {len(result.dropped)} row(s) left out: {reasons}", file=sys.stderr)
+        args.notes.append(f"note: {len(result.dropped)} row(s) left out: {reasons}")
 
 
 def cmd_moran(args) -> int:
     out = Path(args.output) if args.output else None
     if out is not None and out.suffix.lower() not in (".png", ".html", ".gpkg"):
         raise ValueError(f"-o must end in .png, .html or .gpkg, got {out.name!r}")
+    if out is not None:
+        _check_output(out)
     table = geolink.read_table(args.table)
     common = {"unit": args.unit, "time": args.time, "weights": args.weights, "permutations": args.permutations,
               "seed": 0, "dropna": args.dropna}
@@ -156,7 +206,7 @@ def cmd_moran(args) -> int:
     if out is None:
         return 0
     lisa = geolink.local_moran(table, args.value, fdr=args.fdr, **common)
-    _report_dropped(lisa)
+    _report_dropped(args, lisa)
     times = lisa.table[lisa.time].unique() if lisa.time else [None]
     at = times[-1]
     shown = lisa.table if at is None else lisa.table[lisa.table[lisa.time] == at]
@@ -164,8 +214,7 @@ def cmd_moran(args) -> int:
     if out.suffix.lower() == ".png":
         _save(geolink.lisa_map(lisa, time=at), out, args.dpi)
     elif out.suffix.lower() == ".html":
-        out.parent.mkdir(parents=True, exist_ok=True)
-        geolink.web_map(layer, "cluster", categories=LISA_CATEGORIES, title=f"LISA {args.value}").save(str(out))
+        _save(geolink.web_map(layer, "cluster", categories=LISA_CATEGORIES, title=f"LISA {args.value}"), out)
     else:
         geolink.to_gpkg(out, {"lisa": layer}, styles={"lisa": Style.categorized("cluster", LISA_CATEGORIES)},
                         descriptions={"lisa": f"LISA clusters of {args.value} ({args.weights})"})
@@ -178,7 +227,7 @@ def cmd_theil(args) -> int:
     result = geolink.theil(table, args.value, group=args.group, unit=args.unit, time=args.time, weight=args.weight,
                            overlap=args.overlap, bootstrap=args.bootstrap, seed=0, dropna=args.dropna)
     _print_table(result.summary)
-    _report_dropped(result)
+    _report_dropped(args, result)
     return 0
 
 
@@ -187,11 +236,13 @@ def cmd_markov(args) -> int:
     result = geolink.markov(table, args.value, unit=args.unit, time=args.time, k=args.k, dropna=args.dropna)
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(result.probabilities.round(3).to_string())
-    _report_dropped(result)
+    _report_dropped(args, result)
     return 0
 
 
 def cmd_decay(args) -> int:
+    if args.output:
+        _check_output(args.output)
     table = geolink.read_table(args.table)
     result = geolink.distance_decay(
         table,
@@ -203,7 +254,7 @@ def cmd_decay(args) -> int:
         dropna=args.dropna,
     )
     if len(result.dropped):
-        print(f"note: {len(result.dropped)} unit(s) without coordinates left out", file=sys.stderr)
+        args.notes.append(f"note: {len(result.dropped)} unit(s) without coordinates left out")
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(result.correlations.round(4).to_string(index=False))
         print(result.fits.round(4).to_string(index=False))
@@ -214,6 +265,7 @@ def cmd_decay(args) -> int:
 
 
 def cmd_export(args) -> int:
+    _check_output(args.output)
     group = args.agglomerations or None
     layers = {
         "prefectures": geolink.prefectures(),
@@ -249,6 +301,7 @@ def cmd_summary(args) -> int:
 def cmd_demo(args) -> int:
     from geolink.demo import run
 
+    _check_output(args.output, folder=True)
     start = time.perf_counter()
     index = run(Path(args.output), progress=lambda msg: print(f"[{time.perf_counter() - start:5.1f}s] {msg}"))
     print(f"done in {time.perf_counter() - start:.1f} s: open {index}")
@@ -412,15 +465,17 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as stop:  # --help, or a usage error already printed as one line
         return int(stop.code or 0)
+    args.notes = []  # the join report and other notes: printed once the command has succeeded
     try:
-        return args.func(args)
+        code = args.func(args)
     except Exception as exc:  # every error is one line and exit code 2
         if os.environ.get("GEOLINK_DEBUG"):
             raise
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        kind = "" if isinstance(exc, (KeyError, ValueError, OSError)) else f"{type(exc).__name__}: "
-        print(f"geolink {args.command}: error: {kind}{message}", file=sys.stderr)
+        print(f"geolink {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    for note in args.notes:
+        print(note, file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

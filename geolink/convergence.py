@@ -122,7 +122,7 @@ def sigma_convergence(
     pieces = [frame.assign(group="all")]
     notes = []
     if group is not None:
-        grouped, group_dropped = attach_group(frame, data, group, overlap=overlap, dropna=dropna)
+        grouped, group_dropped = attach_group(frame, data, group, overlap=overlap, dropna=dropna, unit=unit)
         dropped = concat_dropped(dropped, group_dropped)
         if len(group_dropped):
             notes.append(f"{len(group_dropped)} row(s) outside every group left out")
@@ -144,6 +144,11 @@ def sigma_convergence(
         notes.append(msg)
     summary = summary.drop(columns="sd")
     trends = [_trend(name, part) for name, part in summary.groupby("group", sort=False)]
+    flat = [row["group"] for row in trends if np.isnan(row["slope"])]
+    if flat:
+        msg = f"the σ trend needs σ in at least 2 periods of {time!r}: slope NaN, converging False for group(s) {flat[:10]}"
+        warnings.warn(msg, UserWarning, stacklevel=2)
+        notes.append(msg)
     return SigmaResult(
         summary=named(summary, None, time), trend=pd.DataFrame(trends), dropped=named(dropped, unit, time), notes=notes
     )
@@ -241,7 +246,7 @@ def _cross_section(data, value, unit, time, start, end, group, controls, overlap
     first, last = at[start], at[end]
     units = pd.Index(pd.unique(pd.concat([first["unit"], last["unit"], dropped["unit"]])), name="unit")
     if group is not None:
-        first, group_dropped = attach_group(first, data, group, overlap=overlap, dropna=dropna)
+        first, group_dropped = attach_group(first, data, group, overlap=overlap, dropna=dropna, unit=unit)
         dropped = concat_dropped(dropped, group_dropped)
     cs = first.set_index("unit").rename(columns={"value": "y0"}).drop(columns="time")
     cs = cs.join(last.set_index("unit")["value"].rename("y1"), how="outer").reindex(units)
@@ -329,6 +334,12 @@ def beta_convergence(
     k = 1 + len(terms) + (cs["group"].nunique() - 1 if group is not None else 0)
     if len(cs) < 3 or len(cs) <= k:
         raise ValueError(f"{len(cs)} unit(s) left for a regression with {k} coefficient(s): need at least 3 and more than {k}")
+    X, names = _design(cs, terms, group)
+    X = np.column_stack([np.ones(len(X)), X])
+    if np.linalg.matrix_rank(X) < X.shape[1]:
+        constant = [t for t, col in zip(["log_y0", *controls], X.T[1:], strict=False) if np.ptp(col) == 0]
+        why = f"{constant} do not vary over the units" if constant else "the terms are collinear"
+        raise ValueError(f"β is not identified: {why} (terms {names})")
     notes: list = []
     if model == "ols":
         summary, coefficients, fitted, graph = _ols(cs, terms, group)

@@ -24,7 +24,7 @@ import shapely
 import statsmodels.api as sm
 from scipy import stats
 
-from geolink._checks import concat_dropped, dropped, reject, require_columns
+from geolink._checks import as_numbers, concat_dropped, dropped, reject, require_columns
 from geolink.boundaries import prefectures
 from geolink.names import to_adcode
 from geolink.spatial import centroid_distance_km, check_distance, geodesic_distance_km
@@ -114,6 +114,9 @@ def _as_units(data, lon: str, lat: str, dropna: bool) -> tuple[gpd.GeoDataFrame,
 
 def _target(target, distance: str, resolution: str) -> tuple[shapely.Geometry, str]:
     if isinstance(target, tuple):
+        if len(target) != 2 or not all(isinstance(c, (int, float, np.integer, np.floating)) for c in target) \
+                or not (abs(target[0]) <= 180 and abs(target[1]) <= 90):
+            raise ValueError(f"a target point is (lon, lat) in degrees with |lon| ≤ 180 and |lat| ≤ 90, got {target!r}")
         return shapely.Point(*target), f"point {target}"
     if isinstance(target, shapely.Geometry):
         return target, target.geom_type
@@ -217,10 +220,7 @@ def distance_decay(
     gdf = gdf.assign(distance_km=d, inside=np.asarray(d) == 0)
     corr_rows, fit_rows = [], []
     for ind in value:
-        raw = gdf[ind]
-        y = pd.to_numeric(raw, errors="coerce")
-        reject(gdf, y.isna() & raw.notna(), f"{ind!r} is not a number")
-        reject(gdf, np.isinf(y.astype(float)), f"{ind!r} is infinite")
+        y = as_numbers(gdf, ind)
         if not dropna:
             reject(gdf, y.isna(), f"{ind!r} is missing (pass dropna=True to leave these units out)")
         corr, fits = _fit_indicator(ind, gdf["distance_km"].to_numpy(float), y.to_numpy(float))

@@ -226,12 +226,12 @@ def _regional(report: _Report, panel: pd.DataFrame):
 
 def _decay(report: _Report, gdf):
     """Distance decay: GBA cities vs distance to Shenzhen (census), Dongguan's towns (town census)."""
-    gba = gdf.loc[geolink.cities_in("gba").index].dropna(subset=["density_2020"])
+    gba = gdf.loc[geolink.cities_in("gba").index.drop("440300")].dropna(subset=["density_2020"])
     cities = geolink.distance_decay(gba, "density_2020", target="深圳市", distance="centroid")
     report.figure(
         geolink.plot_distance_decay(cities, label="name_short"),
         "gba_decay.png",
-        "Population density 2020 (persons per km²) of the nine mainland GBA cities against the distance from "
+        "Population density 2020 (persons per km²) of the other mainland GBA cities against the distance from "
         "their centroid to Shenzhen's (geodesic km), with four fitted curves.",
         CENSUS_SOURCE,
     )

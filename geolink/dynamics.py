@@ -126,13 +126,13 @@ def kernel_density(
     if isinstance(bandwidth, str):
         if bandwidth not in BANDWIDTHS:
             raise ValueError(f"bandwidth must be one of {BANDWIDTHS} or a positive number, got {bandwidth!r}")
-    elif not (np.isscalar(bandwidth) and np.isfinite(bandwidth) and bandwidth > 0):
+    elif isinstance(bandwidth, bool) or not (np.isscalar(bandwidth) and np.isfinite(bandwidth) and bandwidth > 0):
         raise ValueError(f"bandwidth must be one of {BANDWIDTHS} or a positive number, got {bandwidth!r}")
     frame, dropped = panel(data, value, unit=unit, time=time, dropna=dropna)
     if group is None:
         frame = frame.assign(group="all")
     else:
-        frame, group_dropped = attach_group(frame, data, group, overlap=overlap, dropna=dropna)
+        frame, group_dropped = attach_group(frame, data, group, overlap=overlap, dropna=dropna, unit=unit)
         dropped = concat_dropped(dropped, group_dropped)
     blocks = []
     for at, part in periods(frame):
@@ -195,8 +195,10 @@ def _classes(wide: pd.DataFrame, k: int, bins) -> tuple[np.ndarray, list[str]]:
     import mapclassify as mc
 
     if bins is None:
-        if not (isinstance(k, (int, np.integer)) and k >= 2):
+        if not (isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k >= 2):
             raise ValueError(f"k must be an integer ≥ 2, got {k!r}")
+        if k > len(wide):
+            raise ValueError(f"k={k} quantile classes need at least {k} units; the panel has {len(wide)} (use a smaller k)")
         with warnings.catch_warnings():
             warnings.simplefilter("error", UserWarning)
             try:

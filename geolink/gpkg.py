@@ -779,6 +779,8 @@ def to_gpkg(
     prepared = {name: _prepare(name, frame, styles.get(name)) for name, frame in layers.items()}
 
     path = Path(os.path.realpath(Path(path).expanduser()))
+    if path.exists() and not path.is_file():
+        raise ValueError(f"{path} exists and is not a regular file (a folder or a device): not writing a GeoPackage there")
     path.parent.mkdir(parents=True, exist_ok=True)
     with _directory_lock(path.parent):
         _remove_stale_temporaries(path)

@@ -31,7 +31,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geolink._checks import concat_dropped, dropped, numeric_values, reject, require_labels
+from geolink._checks import (
+    as_numbers,
+    check_interval_options,
+    concat_dropped,
+    dropped,
+    numeric_values,
+    reject,
+    require_columns,
+    require_labels,
+    require_rows,
+)
 from geolink.agglomerations import group_labels
 
 
@@ -299,13 +309,6 @@ def _decompose(y: np.ndarray, g: np.ndarray, w: np.ndarray):
     return summary, within, between, codes, k, zero_mean
 
 
-def _check_bootstrap(bootstrap, level) -> None:
-    if not isinstance(bootstrap, (int, np.integer)) or isinstance(bootstrap, bool) or bootstrap < 0:
-        raise ValueError(f"bootstrap must be a whole number of replicates ≥ 0, got {bootstrap!r}")
-    if not (isinstance(level, (int, float)) and 0 < level < 100):
-        raise ValueError(f"level must be a percentage strictly between 0 and 100, got {level!r}")
-
-
 def dagum_gini(
     data: pd.DataFrame,
     value: str,
@@ -363,23 +366,34 @@ def dagum_gini(
     >>> res.within[["group", "G_jj"]].round(4).values.tolist()
     [['a', 0.2222], ['b', 0.2222]]
     """
-    _check_bootstrap(bootstrap, level)
+    check_interval_options(bootstrap, level)
+    require_columns(data, [value, time, weight])
+    require_rows(data)
+    columns = list(data.columns)
+    needed = [c for c in dict.fromkeys([unit, value, time, weight, group if isinstance(group, str) else None])
+              if c and c in data.columns]
+    data = data[needed]  # only the columns used: no copies of a wide table
     require_labels(data, [time])
-    labels, _ = group_labels(data, group, unit=unit, overlap=overlap)
+    labels, _ = group_labels(data, group, unit=unit, overlap=overlap, columns=columns)
     outside = labels.isna().to_numpy()
     frame = data.assign(_group=labels)
     out_rows = dropped(frame, outside, "not in any group")
     frame, missing_rows = numeric_values(frame[~outside], value, unit=unit if unit in data.columns else None, dropna=dropna)
     show = ["index"] + ([unit] if unit in frame.columns else [])
+    if unit in frame.columns:
+        twice = frame.duplicated([unit] + ([time] if time else []), keep=False)
+        reject(frame, twice, f"a unit appears twice{f' in one {time!r}' if time else ' (pass time= for a panel)'}", show=show)
     reject(frame, frame[value] < 0, f"{value!r} is negative (the Gini needs non-negative values)", show=show)
     if weight:
-        w = pd.to_numeric(frame[weight], errors="coerce")
-        reject(frame, ~(np.isfinite(w) & (w > 0)), f"the weight {weight!r} is not a positive finite number", show=show)
+        w = as_numbers(frame, weight, what=f"the weight {weight!r}", show=show)
+        reject(frame, ~(w > 0), f"the weight {weight!r} is not a positive finite number", show=show)
     rng = np.random.default_rng(seed)
     parts = [(None, frame)] if time is None else frame.groupby(time, sort=True)
     tag = (lambda at: {}) if time is None else (lambda at: {time: at})
     summaries, withins, betweens, notes = [], [], [], []
     for at, part in parts:
+        if len(part) < 2:
+            raise ValueError(f"{len(part)} unit{'' if at is None else f' in {at}'}: a Gini coefficient needs at least 2 units")
         y = part[value].to_numpy(float)
         w = np.ones_like(y) if weight is None else pd.to_numeric(part[weight]).to_numpy(float)
         summary, within, between, codes, k, zero_mean = _decompose(y, part["_group"].to_numpy(), w)

@@ -358,7 +358,8 @@ def plot_distance_decay(
     if label in units.columns:
         for xi, yi, text in zip(d, y, units[label], strict=True):
             ax.annotate(str(text), (xi, yi), fontsize=6.5, xytext=(3, 2), textcoords="offset points", color="#444444")
-    grid = np.linspace(max(d.min(), 0.1), d.max(), 200)
+    positive = d[d > 0]
+    grid = np.linspace(positive.min() if len(positive) else 0.1, d.max(), 200)
     fits = result.fits.set_index(["indicator", "model"])
     corr = result.correlations.set_index("indicator").loc[value]
     for model, style in zip(models, ("-", "--", ":", "-."), strict=False):
@@ -366,6 +367,9 @@ def plot_distance_decay(
         log_note = ", on ln y" if model in ("power", "exponential") else ""
         ax.plot(grid, result.predict(value, model, grid), style, color="#253494", lw=1.4,
                 label=f"{model} (R² = {r2:.2f}{log_note})")
+    finite = y[np.isfinite(y)]
+    span = finite.max() - min(finite.min(), 0)
+    ax.set_ylim(min(finite.min(), 0) - 0.05 * span, finite.max() + 0.15 * span)  # the data, not a curve's pole
     ax.set_xlabel(f"到{result.target_name}的距离 distance to {result.target_name} (km, {result.distance})")
     ax.set_ylabel(value)
     ax.set_title(

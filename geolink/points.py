@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import uuid
 import warnings
 
@@ -67,19 +68,21 @@ class _Grid:
             setattr(self, name, arrays[name])
         self._pieces = np.full(len(self.piece_unit), None, dtype=object)
         self._read = np.zeros(len(self.piece_unit), dtype=bool)
+        self._lock = threading.Lock()  # dask's threaded scheduler may call in from several threads
 
-    def pieces(self, which: np.ndarray, prepare: bool = False) -> np.ndarray:
-        """Polygon pieces ``which`` (sorted by tile, then unit), read from WKB on first use."""
-        new = np.unique(which[~self._read[which]])
-        if len(new):
-            start, stop = self.wkb_start[new], self.wkb_start[new + 1]
-            blobs = [self.wkb[a:b].tobytes() for a, b in zip(start, stop, strict=True)]
-            self._pieces[new] = shapely.from_wkb(np.array(blobs, dtype=object))
-            self._read[new] = True
-        found = self._pieces[which]
-        if prepare:  # many tests: index the pieces' edges (GEOS prepared geometry)
-            shapely.prepare(found)
-        return found
+    def intersects(self, piece: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Whether each point lies in or on its polygon piece (pieces read from WKB on first use)."""
+        with self._lock:  # lazily read and prepared pieces are shared state
+            new = np.unique(piece[~self._read[piece]])
+            if len(new):
+                start, stop = self.wkb_start[new], self.wkb_start[new + 1]
+                blobs = [self.wkb[a:b].tobytes() for a, b in zip(start, stop, strict=True)]
+                self._pieces[new] = shapely.from_wkb(np.array(blobs, dtype=object))
+                self._read[new] = True
+            geoms = self._pieces[piece]
+            if len(piece) > 20_000:  # many tests: index the pieces' edges (GEOS prepared geometry)
+                shapely.prepare(geoms)
+            return shapely.intersects_xy(geoms, x, y)
 
 
 def _cells(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -319,6 +322,7 @@ def _lonlat_from(points, lon, lat):
 
 def assign_points(
     points=None,
+    *,
     lon=None,
     lat=None,
     crs: str = "wgs84",
@@ -420,7 +424,7 @@ def _exact(grid: _Grid, x: np.ndarray, y: np.ndarray, cell: np.ndarray) -> np.nd
     count = np.where(grid.tile_ids[t] == tile, grid.tile_start[t + 1] - grid.tile_start[t], 0)
     point = np.repeat(np.arange(len(x)), count)
     piece = np.repeat(start - np.cumsum(count) + count, count) + np.arange(len(point))
-    hit = shapely.intersects_xy(grid.pieces(piece, prepare=len(piece) > 20_000), x[point], y[point])
+    hit = grid.intersects(piece, x[point], y[point])
     # pieces are sorted by unit within a tile: a point's first hit is its smallest adcode
     return _first_hit(len(x), point[hit], grid.piece_unit[piece[hit]])
 
@@ -436,7 +440,8 @@ def _assign_arrays(x: np.ndarray, y: np.ndarray, resolution: str) -> np.ndarray:
 
 def aggregate_points(
     points,
-    by=None,
+    *,
+    industry=None,
     lon=None,
     lat=None,
     crs: str = "wgs84",
@@ -445,16 +450,31 @@ def aggregate_points(
     engine: str = "numpy",
     npartitions: int | None = None,
 ) -> pd.DataFrame:
-    """Counts of points per unit (× categories): a long table for :func:`geolink.location_quotient`.
+    """Counts of points per unit (× industry): a long table for :func:`geolink.location_quotient`.
 
-    ``by``: column(s) of ``points`` (e.g. ``'industry'``).  Returns columns
-    ``adcode``, the ``by`` columns and ``count``; with ``agglomerations=True``
-    also the agglomeration ids of each unit (one row per membership, a
-    ``agglomeration_id`` column; units in no agglomeration keep ``None``).
-    ``.attrs`` reports the points ``outside`` China and with ``missing``
-    coordinates: they are counted, not silently dropped.
+    Parameters
+    ----------
+    points, lon, lat, crs, resolution, engine, npartitions : as in :func:`assign_points`.
+    industry : column(s) of ``points`` to count by as well (e.g. ``'industry'``), or None.
+    agglomerations : also the agglomeration ids of each unit (one row per
+        membership, an ``agglomeration_id`` column; units in no agglomeration keep ``None``).
+
+    Returns
+    -------
+    DataFrame with columns ``adcode``, the ``industry`` column(s) and
+    ``count``, sorted; ``.attrs`` reports the points ``outside`` China and
+    with ``missing`` coordinates: they are counted, not silently dropped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> firms = pd.DataFrame({"lon": [113.75, 113.76, 121.47, 2.35], "lat": [23.02, 23.03, 31.23, 48.85],
+    ...                       "industry": ["制造业", "制造业", "金融业", "金融业"]})
+    >>> counts = aggregate_points(firms, industry="industry", lon="lon", lat="lat")
+    >>> counts.to_dict("records"), counts.attrs
+    ([{'adcode': '310100', 'industry': '金融业', 'count': 1}, {'adcode': '441900', 'industry': '制造业', 'count': 2}], {'missing': 0, 'outside': 1})
     """
-    by = [by] if isinstance(by, str) else list(by or [])
+    by = [industry] if isinstance(industry, str) else list(industry or [])
     if engine == "dask":
         table = _aggregate_dask(points, by, lon, lat, crs, resolution, npartitions)
     else:
@@ -479,6 +499,7 @@ def aggregate_points(
 
 def assign_points_dask(
     points,
+    *,
     lon=None,
     lat=None,
     crs: str = "wgs84",

@@ -27,7 +27,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from geolink._checks import reject, require_columns
+from geolink._checks import as_numbers, reject, require_columns, require_labels, require_rows
 
 CLASSES = ("formed", "strengthened", "weakened", "lost", "none")
 
@@ -79,8 +79,8 @@ def industry_matrix(
     """
     keys = [unit] + ([time] if time else [])
     require_columns(data, keys)
-    for key in keys:
-        reject(data, data[key].isna(), f"the label column {key!r} is missing", show=["index"])
+    require_rows(data)
+    require_labels(data, keys)
     if industry is None:
         columns = [c for c in data.columns if c not in keys] if value is None else list(np.atleast_1d(value))
         require_columns(data, columns)
@@ -91,14 +91,13 @@ def industry_matrix(
         if not isinstance(value, str):
             raise TypeError(f"value must be the name of the value column of a long table, got {value!r}")
         require_columns(data, [industry, value])
-        reject(data, data[industry].isna(), f"the industry column {industry!r} is missing", show=["index"])
+        require_labels(data, [industry], "industry")
         long = data[keys + [industry, value]].set_axis(keys + ["industry", "value"], axis=1)
-    v = pd.to_numeric(long["value"], errors="coerce")
     shown = long.rename(columns={"industry": industry or "industry", "value": value if industry else "value"})
-    reject(shown, v.isna(), "the value is missing or not numeric", show=["records"])
-    reject(shown, np.isinf(v), "the value is infinite", show=["records"])
+    v = as_numbers(shown, shown.columns[-1], what="the value", show=["records"])
+    reject(shown, v.isna(), "the value is missing (an absent unit × industry row counts as 0, a missing value does not)", show=["records"])
     reject(shown, v < 0, "the value is negative", show=["records"])
-    long = long.assign(value=v.astype(float))
+    long = long.assign(value=v.to_numpy())
     reject(shown, long.duplicated(keys + ["industry"], keep=False), "unit × industry is duplicated", show=["records"])
     if not time:
         long = long.assign(_time=0)
@@ -147,9 +146,20 @@ def _reference_totals(matrix: pd.DataFrame, reference) -> pd.DataFrame:
     if missing:
         raise KeyError(f"reference lacks industries {missing}")
     ref = ref[matrix.columns].apply(pd.to_numeric, errors="coerce").astype(float)
-    if not np.isfinite(ref.to_numpy()).all() or (ref.to_numpy() < 0).any():
-        raise ValueError("reference totals must be finite non-negative numbers")
+    bad = ~np.isfinite(ref.to_numpy()) | (ref.to_numpy() < 0)
+    if bad.any():
+        cells = [(t, k) if list(times) != [0] else k for t, k in ref.stack(future_stack=True)[bad.ravel()].index][:10]
+        raise ValueError(f"reference totals must be finite non-negative numbers; not so for industries {cells}")
+    _require_positive_totals(ref, times, "the reference area has a total of 0 over all industries")
     return ref
+
+
+def _require_positive_totals(table: pd.DataFrame, times, what: str) -> None:
+    """``ValueError`` naming the time values where a row of ``table`` (indexed by time) sums to 0."""
+    zero = table.sum(axis=1) == 0
+    if zero.any():
+        at = "" if list(times) == [0] else f" (time: {list(table.index[zero])})"
+        raise ValueError(f"{what}{at}: shares are undefined")
 
 
 def _tidy(matrix: pd.DataFrame, name: str, unit: str, time: str | None) -> pd.DataFrame:
@@ -264,9 +274,16 @@ def lq_ratio(
         if u not in wide.columns:
             raise KeyError(f"unit {u!r} not in the LQ table; units: {list(wide.columns)}")
     out = pd.DataFrame({"lq_a": wide[a], "lq_b": wide[b]})
+    _require_lq(out.reset_index(), ["lq_a", "lq_b"], f"{unit} {a!r} or {b!r} has no LQ")
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ratio"] = out["lq_a"] / out["lq_b"]
     return out.reset_index()
+
+
+def _require_lq(table: pd.DataFrame, columns: list[str], what: str) -> None:
+    """``ValueError`` naming the rows of ``table`` without a location quotient in one of ``columns``."""
+    reject(table, table[columns].isna().any(axis=1), f"{what} (absent from the table, or NaN: an industry absent from the reference)",
+           show=["records"])
 
 
 def classify_lq_change(lq_start, lq_end) -> np.ndarray:
@@ -340,6 +357,8 @@ def lq_change(
     [['A', 'x', 'formed'], ['A', 'y', 'lost'], ['B', 'x', 'lost'], ['B', 'y', 'formed']]
     """
     require_columns(lq, [unit, industry, time, "lq"])
+    if start == end:
+        raise ValueError(f"start and end are the same {time} ({start!r}): there is no change to classify")
     if lq.duplicated([unit, industry, time]).any():
         raise ValueError(f"the LQ table has several rows per {unit} × {industry} × {time}")
     wide = lq.pivot(index=[unit, industry], columns=time, values="lq")
@@ -347,13 +366,20 @@ def lq_change(
         if t not in wide.columns:
             raise KeyError(f"{time} {t!r} not in the LQ table; values: {list(wide.columns)}")
     out = pd.DataFrame({"lq_start": wide[start], "lq_end": wide[end]})
+    _require_lq(out.reset_index(), ["lq_start", "lq_end"], f"there is no LQ in {time} {start!r} or {end!r}")
     out["change"] = out["lq_end"] - out["lq_start"]
     out["class"] = classify_lq_change(out["lq_start"], out["lq_end"])
     return out.reset_index()
 
 
 def _pairwise(matrix: pd.DataFrame, fn, name: str, pair, unit: str, time: str | None) -> pd.DataFrame:
+    if pair is not None and (isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2):
+        raise ValueError(f"pair must be two unit labels, e.g. pair=('440100', '440300'), got {pair!r}")
     shares = matrix.div(matrix.sum(axis=1), axis=0)
+    few = shares.groupby(level="time", sort=False).size() < 2
+    if pair is None and few.any():
+        at = "" if time is None else f" for {time} {list(few.index[few])}"
+        raise ValueError(f"{name} compares units: the data have a single {unit!r}{at}")
     rows = []
     for t, block in shares.groupby(level="time", sort=False):
         block = block.droplevel("time")
@@ -544,6 +570,7 @@ def coagglomeration_index(
     matrix = industry_matrix(data, value, unit=unit, industry=industry, time=time)
     groups = {}
     for label, names in (("manufacturing", manufacturing), ("producer_services", producer_services)):
+        names = [names] if isinstance(names, str) else list(names)  # one industry name, not its characters
         present = [n for n in names if n in matrix.columns]
         if not present:
             raise KeyError(f"none of {list(names)} is an industry of the data; industries: {list(matrix.columns)}")
@@ -554,9 +581,17 @@ def coagglomeration_index(
     times = matrix.index.get_level_values("time")
     out = pd.DataFrame(index=matrix.index)
     for label, present in groups.items():
+        _require_positive_totals(ref[present], ref.index, f"the reference area has no {label.replace('_', ' ')} ({present})")
         q_ref = ref[present].sum(axis=1) / ref_total
         out[f"lq_{label}"] = (matrix[present].sum(axis=1) / total).to_numpy() / q_ref.reindex(times).to_numpy()
     both = out["lq_manufacturing"] + out["lq_producer_services"]
+    none = (both == 0).to_numpy()
+    if none.any():
+        cells = [f"{u} ({t})" if time else str(u) for t, u in out.index[none]][:10]
+        raise ValueError(
+            f"unit(s) with neither manufacturing nor producer services: {cells}; the co-agglomeration "
+            "index is undefined there (0/0): leave them out"
+        )
     out["coagglomeration"] = (1 - (out["lq_manufacturing"] - out["lq_producer_services"]).abs() / both) + both
     out = out.reset_index().rename(columns={"unit": unit})
     return out.drop(columns="time") if time is None else out.rename(columns={"time": time})

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import xlogy
 
-from geolink._checks import concat_dropped, reject
+from geolink._checks import as_numbers, check_interval_options, concat_dropped, reject
 from geolink._regional import attach_group, named, panel, periods, show
 
 PARTS = ("T", "T_w", "T_b", "L", "L_w", "L_b")
@@ -99,17 +99,11 @@ def _components(y: np.ndarray, w: np.ndarray, codes: np.ndarray, k: int) -> dict
     sj = Pj * mj
     return {
         "T": pr_log_r.sum(axis=1), "L": -p_log_r.sum(axis=1),
-        "T_b": (sj * log_mj).sum(axis=1), "L_b": -(Pj * log_mj).sum(axis=1),
-        "T_w": (sj * Tj).sum(axis=1), "L_w": (Pj * Lj).sum(axis=1),
+        # a group with mean 0 has s_j = 0: it adds 0 to T_b (m ln m → 0) and to T_w although its T_j is undefined
+        "T_b": (Pj * xlogy(mj, mj)).sum(axis=1), "L_b": -(Pj * log_mj).sum(axis=1),
+        "T_w": np.where(sj > 0, sj * Tj, 0.0).sum(axis=1), "L_w": (Pj * Lj).sum(axis=1),
         "Pj": Pj, "muj": mj * (p * y).sum(axis=1, keepdims=True), "sj": sj, "Tj": Tj, "Lj": Lj,
     }
-
-
-def _interval_options(bootstrap, level) -> None:
-    if not (isinstance(bootstrap, (int, np.integer)) and bootstrap >= 0):
-        raise ValueError(f"bootstrap must be a non-negative integer (replicates), got {bootstrap!r}")
-    if not 0 < level < 100:
-        raise ValueError(f"level must be a percentage in (0, 100), got {level!r}")
 
 
 def theil(
@@ -162,19 +156,19 @@ def theil(
     >>> bool(abs(s["T_w"] + s["T_b"] - s["T"]) < 1e-15)
     True
     """
-    _interval_options(bootstrap, level)
+    check_interval_options(bootstrap, level)
     extra = [weight] if weight else []
     frame, dropped = panel(data, value, unit=unit, time=time, dropna=dropna, extra=extra)
     reject(frame, frame["value"] < 0, f"{value!r} is negative (Theil indices need non-negative values)", show=show(time))
     if weight:
-        wv = pd.to_numeric(frame[weight], errors="coerce")
-        reject(frame, ~(wv > 0) | np.isinf(wv), f"the weight {weight!r} is not a positive finite number", show=show(time))
+        wv = as_numbers(frame, weight, what=f"the weight {weight!r}", show=show(time))
+        reject(frame, ~(wv > 0), f"the weight {weight!r} is not a positive finite number", show=show(time))
         frame[weight] = wv.astype(float)
     group_dropped = frame.iloc[0:0][["unit", "time"]].assign(reason=[])
     if group is None:
         frame = frame.assign(group="all")
     else:
-        frame, group_dropped = attach_group(frame, data, group, overlap=overlap, dropna=dropna)
+        frame, group_dropped = attach_group(frame, data, group, overlap=overlap, dropna=dropna, unit=unit)
     rng = np.random.default_rng(seed)
     lo, hi = (100 - level) / 2, 100 - (100 - level) / 2
     notes, summaries, group_rows = [], [], []
@@ -189,8 +183,15 @@ def theil(
             msg = f"{value!r}{where}: {len(zeros)} zero value(s) ({zeros[:10]}): L (mean log deviation) is undefined, set to NaN"
             warnings.warn(msg, UserWarning, stacklevel=2)
             notes.append(msg)
+        if len(y) < 2:
+            raise ValueError(f"{value!r}{where}: {len(y)} unit; a Theil index needs at least 2 units")
         codes, labels = pd.factorize(part["group"], sort=True)
         k = len(labels)
+        zero_mean = [g for g in labels if not np.any(y[(part["group"] == g).to_numpy()] > 0)]
+        if zero_mean:
+            msg = f"{value!r}{where}: group(s) {zero_mean} have mean 0: their T_j is undefined (NaN); they add 0 to T_w and T_b"
+            warnings.warn(msg, UserWarning, stacklevel=2)
+            notes.append(msg)
         order = np.argsort(codes, kind="stable")
         y, w, codes = y[order], w[order], codes[order]
         c = _components(y[None, :], w[None, :], codes, k)

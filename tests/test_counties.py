@@ -261,3 +261,23 @@ def test_returns_an_independent_copy():
     a = geolink.counties()
     a.loc["440306", "name"] = "changed"
     assert geolink.counties().loc["440306", "name"] == "宝安区"
+
+
+def test_county_maps_and_geopackage_layers_work_like_prefecture_ones(tmp_path):
+    """A county-level choropleth, web map and styled GeoPackage layer, on the GBA's counties."""
+    import pyogrio
+
+    units = geolink.counties()
+    gba = units[units["prefecture_adcode"].isin(geolink.cities_in("gba").index)].copy()
+    gba["area"] = gba["area_km2"].where(gba["prefecture_adcode"] != "820000")
+    classes = geolink.classify(gba["area"], "quantiles", k=4)
+    fig = geolink.choropleth(gba, "area", classes=classes, value_unit="km²", outlines="gba")
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    n_macao = int((gba["prefecture_adcode"] == "820000").sum())
+    assert legend[-1] == f"无数据 no data  ({n_macao})"
+    assert sum(int(t.rsplit("(", 1)[1][:-1]) for t in legend) == len(gba)
+    html = geolink.web_map(gba, "area", classes=classes).get_root().render()
+    assert "geolink-legend" in html
+    path = geolink.to_gpkg(tmp_path / "c.gpkg", {"counties": gba}, styles={"counties": geolink.Style("area", classes)})
+    back = pyogrio.read_dataframe(path, layer="counties")
+    assert len(back) == len(gba) and back["adcode"].tolist() == gba["adcode"].tolist()

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -441,3 +442,16 @@ def test_append_repairs_what_earlier_versions_wrote(layers, tmp_path):
             "select f_table_name, styleName, update_time from layer_styles order by id"
         ).fetchall()
     assert rows[0] == ("gba", "x" * 30, "2026-11-30T08:15:00.000Z")
+
+
+def test_a_target_that_is_not_a_regular_file_is_refused(tmp_path, layers):
+    """A folder or a device (e.g. /dev/full as root) is never replaced by the atomic rename."""
+    folder = tmp_path / "out.gpkg"
+    folder.mkdir()
+    with pytest.raises(ValueError, match="is not a regular file"):
+        to_gpkg(folder, {"gini": layers["gini"]})
+    assert folder.is_dir()
+    if Path("/dev/full").is_char_device():
+        with pytest.raises(ValueError, match="is not a regular file"):
+            to_gpkg("/dev/full", {"gini": layers["gini"]})
+        assert Path("/dev/full").is_char_device()

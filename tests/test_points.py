@@ -83,13 +83,15 @@ def test_aggregate_feeds_location_quotient():
             "industry": rng.choice(["制造业", "金融业", "信息传输、软件和信息技术服务业"], n),
         }
     )
-    counts = geolink.aggregate_points(firms, by="industry", lon="lon", lat="lat")
+    counts = geolink.aggregate_points(firms, industry="industry", lon="lon", lat="lat")
     assert counts["count"].sum() + counts.attrs["outside"] + counts.attrs["missing"] == n
     assert set(counts.columns) == {"adcode", "industry", "count"}
     lq = geolink.location_quotient(counts, "count", industry="industry")
     big = lq.groupby("adcode")["value"].transform("sum") >= 1000
     assert lq.loc[big, "lq"].between(0.85, 1.15).all()  # uniform random firms: no real specialisation
-    with_aggl = geolink.aggregate_points(firms, by="industry", lon="lon", lat="lat", agglomerations=True)
+    with_aggl = geolink.aggregate_points(
+        firms, industry="industry", lon="lon", lat="lat", agglomerations=True
+    )
     assert {"gba", "prd"} <= set(with_aggl["agglomeration_id"].dropna())
 
 
@@ -115,9 +117,9 @@ def test_dask_engine_agrees_with_numpy(tmp_path):
     assert (geo.fillna("-") == ours.astype(object).loc[gdf.index].fillna("-")).all()
     df.to_parquet(tmp_path / "firms.parquet")
     from_parquet = geolink.aggregate_points(
-        tmp_path / "firms.parquet", by="industry", lon="lon", lat="lat", engine="dask"
+        tmp_path / "firms.parquet", industry="industry", lon="lon", lat="lat", engine="dask"
     )
-    in_memory = geolink.aggregate_points(df, by="industry", lon="lon", lat="lat")
+    in_memory = geolink.aggregate_points(df, industry="industry", lon="lon", lat="lat")
     pd.testing.assert_frame_equal(
         from_parquet.reset_index(drop=True), in_memory.reset_index(drop=True), check_dtype=False
     )

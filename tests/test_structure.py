@@ -149,7 +149,7 @@ def test_coagglomeration_reference_totals_and_reference_unit():
     "frame, message",
     [
         (TOY.assign(value=[10, -1, 20, 20]), "the value is negative"),
-        (TOY.assign(value=[10, np.nan, 20, 20]), "the value is missing or not numeric"),
+        (TOY.assign(value=[10, np.nan, 20, 20]), "the value is missing"),
         (TOY.assign(value=[10, np.inf, 20, 20]), "the value is infinite"),
         (TOY.assign(region=["A", None, "B", "B"]), r"the label column 'region' is missing: index \[1\]"),
         (pd.concat([TOY, TOY.head(1)]), "unit × industry is duplicated"),
