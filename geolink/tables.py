@@ -33,7 +33,9 @@ with leading zeros) stay text exactly as written (``'440300'``, never
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
 import math
 import re
 import unicodedata
@@ -851,8 +853,8 @@ def read_table(source, *, sheet=0, encoding: str | None = None) -> pd.DataFrame:
     path = Path(source)
     if not path.exists():
         raise FileNotFoundError(f"no such table: {path}")
-    if path.is_dir():
-        raise ValueError(f"{path}: is a folder, not a table file")
+    if path.is_dir():  # the OS's own error, as for any other file that cannot be read
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     if path.suffix.lower() in EXCEL:
         grid, numbers, report = _excel_grid(path, sheet)
         return _finish(_layout(grid, numbers, report, "excel"), report)
