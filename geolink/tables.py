@@ -35,8 +35,8 @@ from __future__ import annotations
 import csv
 import errno
 import io
-import os
 import math
+import os
 import re
 import unicodedata
 import zipfile
