@@ -7,11 +7,9 @@ part of a duplicate group; every unit without data is listed.
 
 from __future__ import annotations
 
-import io
 import re
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -19,61 +17,29 @@ import pandas as pd
 
 from geolink.boundaries import prefectures
 from geolink.names import resolve_names
+from geolink.rollup import LEVELS, classify, combine, is_hierarchical
+from geolink.tables import ReadReport, read_table
 
-ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 ⊃ GBK ⊃ GB2312
+OUTCOMES = (
+    "joined",
+    "aggregated",
+    "rolled_up",
+    "checked",
+    "part",
+    "total",
+    "subtotal",
+    "unmatched",
+    "ambiguous",
+)
 AGGREGATIONS = ("sum", "mean", "first", "last", "max", "min")
 _KEY_HINT = re.compile(r"(代码|code|adcode|城市|地区|地市|city|name|名称|市)", re.I)
 
 
-def _tidy(table: pd.DataFrame) -> pd.DataFrame:
-    """Drop empty rows; float columns holding only whole numbers become nullable integers (codes, counts)."""
-    table = table.dropna(how="all").reset_index(drop=True).infer_objects()
-    out = {}
-    for col in table.columns:
-        s = table[col]
-        if s.dtype.kind == "f" and s.notna().any() and (s.dropna() % 1 == 0).all() and s.abs().max() < 2**53:
-            s = s.astype("Int64")
-        out[col] = s
-    return pd.DataFrame(out)
-
-
-def _clean_header(name) -> str:
-    return re.sub(r"\s+", "", str(name)) if not isinstance(name, int) else str(name)
-
-
-def read_table(source, sheet=0) -> pd.DataFrame:
-    """Read a CSV (UTF-8, UTF-8 with BOM, GBK/GB18030 detected) or Excel (.xlsx/.xls) table.
-
-    For Excel, the header row is the first row (of the top 20) whose number
-    of filled cells is at least 60 % of the widest row, which skips title
-    lines above yearbook tables; line breaks inside header cells are removed
-    (``'性别比\\n（女=100）'`` → ``'性别比（女=100）'``).  Fully empty rows are dropped.
-    """
-    if isinstance(source, pd.DataFrame):
-        return source
-    path = Path(source)
-    if not path.exists():
-        raise FileNotFoundError(f"no such table: {path}")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        raw = pd.read_excel(path, sheet_name=sheet, header=None)
-        filled = raw.head(20).notna().sum(axis=1)
-        header = int(np.flatnonzero(filled >= 0.6 * filled.max())[0])
-        table = raw.iloc[header + 1 :].copy()
-        table.columns = [_clean_header(c) for c in raw.iloc[header]]
-        return _tidy(table)
-    data = path.read_bytes()
-    for encoding in ENCODINGS:
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError(f"{path}: not UTF-8 or GB18030/GBK text; save it as UTF-8 CSV")
-    table = pd.read_csv(io.StringIO(text), sep=None, engine="python")
-    table.columns = [_clean_header(c) for c in table.columns]
-    return _tidy(table)
+def _place(read: ReadReport | None, r) -> str:
+    """Where a row is, as the user sees it: 'line 5' (CSV), 'row 5' (Excel), 'data row 3' (DataFrame)."""
+    if read is None or read.source == "DataFrame":
+        return f"data row {r.row}"
+    return f"{'line' if read.delimiter else 'row'} {r.line}"
 
 
 def _show(value) -> str:
@@ -92,8 +58,16 @@ class JoinReport:
     / unmatched), ``note`` and ``outcome`` (``row`` counts data rows from 0,
     after the header) — ``joined``, ``aggregated``
     (a duplicate combined by ``agg``), ``subtotal``, ``unmatched`` or
-    ``ambiguous``.  ``without_data``: units of the boundary layer that no row
-    matched.
+    ``ambiguous``; in a table with totals beside their parts also
+    ``rolled_up`` (a county row summed into its prefecture), ``checked`` (a
+    prefecture's own row compared with that sum), ``part`` (a county or
+    part-subtotal row not used because its prefecture's own row was) and
+    ``total`` (a province or the nation), with each row's ``level``, ``unit``
+    and ``how``.  ``line``: the row as the user sees it (file line, Excel
+    row).  ``without_data``: units of the boundary layer that no row matched.
+    ``read_report``: how the file was read (:class:`geolink.tables.ReadReport`);
+    ``level`` and ``rollup``: the level used and, for a roll-up, per unit the
+    county rows summed and the difference from its own row (``diff_pct``).
 
     Examples
     --------
@@ -114,6 +88,9 @@ class JoinReport:
     without_data: pd.DataFrame
     layout: str = "wide"
     notes: list[str] = field(default_factory=list)
+    read_report: ReadReport | None = None
+    level: str = "prefecture"
+    rollup: pd.DataFrame | None = None
 
     def _outcome(self, outcome: str) -> pd.DataFrame:
         return self.rows[self.rows["outcome"] == outcome]
@@ -137,13 +114,11 @@ class JoinReport:
 
     def summary(self) -> str:
         counts = self.rows["outcome"].value_counts()
-        parts = [
-            f"{counts.get(k, 0)} {k}" for k in ("joined", "aggregated", "subtotal", "unmatched", "ambiguous")
-        ]
+        parts = [f"{counts.get(k, 0)} {k}" for k in OUTCOMES if k in counts or k in ("joined", "unmatched")]
         text = f"join on {self.key!r} ({self.source}): {len(self.rows)} rows: " + ", ".join(parts)
         text += f"; {len(self.without_data)} units without data"
         for r in self.unmatched.head(10).itertuples():
-            text += f"\n  data row {r.row} {_show(r.input)}: {r.status}: {r.note}"
+            text += f"\n  {_place(self.read_report, r)} {_show(r.input)}: {r.status}: {r.note}"
         if len(self.unmatched) > 10:
             text += f"\n  … and {len(self.unmatched) - 10} more (report.unmatched)"
         return text
@@ -177,8 +152,73 @@ def detect_key(table: pd.DataFrame, *, year: int | None = None) -> str:
         if rate > 0 and distinct > 0:
             scores.append((distinct, rate, is_code, bool(_KEY_HINT.search(str(col))), col))
     if not scores or max(s[0] for s in scores) == 0:
-        raise ValueError(f"no column names prefecture-level units; pass unit= (columns: {list(table.columns)})")
+        raise ValueError(
+            f"no column names prefecture-level units; pass unit= (columns: {list(table.columns)})"
+        )
     return max(scores, key=lambda s: s[:4])[-1]
+
+
+def _roll_up(frame, key, res, *, level, agg, year, long):
+    """Reduce a table with totals and parts to one row per unit (None: the table holds one level)."""
+    levels = classify(frame, key, year=year)
+    for col in ("level", "unit", "how"):
+        res[col] = levels[col].to_numpy()
+    units = levels[levels["level"] == "unit"]
+    province_code = units["how"].str.endswith("(municipality)")  # 110000 beside 110100: one unit twice
+    twins = units["unit"].isin(units.loc[province_code, "unit"]) & units["unit"].duplicated(keep=False)
+    part = (levels["level"] == "part").to_numpy()  # 广州市区 beside 广州市; 500100 市辖区 read as 重庆市
+    parts = levels.loc[part, "unit"].isin(units["unit"]).to_numpy() | (
+        res["outcome"].to_numpy()[part] == "joined"
+    )
+    if not is_hierarchical(levels) and level != "county" and not twins.any() and not parts.any():
+        return None
+    if level == "county" and not (levels["level"] == "county").any():
+        unknown = levels[levels["level"] == "unknown"].head(5)
+        why = "; ".join(
+            f"row {res['line'][i]}: {h}" for i, h in zip(unknown.index, unknown["how"], strict=True)
+        )
+        raise ValueError(
+            f"level='county': no row of the table is a county-level unit (column {key!r})"
+            + (f"; not recognised: {why}" if why else "")
+        )
+    if long:
+        raise ValueError(
+            "a long table with county rows beside prefecture or province rows: select one level first"
+        )
+    unknown = levels[levels["level"] == "unknown"]
+    if level == "county" and len(unknown):
+        shown = "; ".join(
+            f"row {res['line'][i]} {_show(frame[key][i])}: {h}" for i, h in unknown["how"].head(10).items()
+        )
+        raise ValueError(
+            f"cannot roll up: {len(unknown)} row(s) are neither a county of a known prefecture nor a total "
+            f"({shown}); correct their names or codes (a code column or a prefecture column helps), or drop "
+            "them, then join again"
+        )
+    roll = combine(frame, key, levels, level=level, agg=agg, rows_named=res["line"].tolist())
+    res["outcome"] = roll.rows["outcome"].to_numpy()
+    return roll
+
+
+def _lines(read: ReadReport | None, index: pd.Index) -> list:
+    """The row numbers as the user sees them (file line / Excel row) of a table's rows, by index label."""
+    if read is None or not read.rows:
+        return list(range(len(index)))
+    if read.source == "DataFrame":
+        return list(index)
+    n = len(read.rows)
+    if all(isinstance(i, (int, np.integer)) and 0 <= i < n for i in index):
+        return [read.rows[i] for i in index]
+    return list(range(len(index)))
+
+
+def _label(value) -> str:
+    """A year label as text: 2019 (not 2019.0)."""
+    return (
+        str(int(value))
+        if isinstance(value, (float, np.floating)) and float(value).is_integer()
+        else str(value)
+    )
 
 
 def _long_to_wide(
@@ -187,7 +227,7 @@ def _long_to_wide(
     columns = [indicator] if time is None else [indicator, time]
     wide = table.pivot(index=key, columns=columns, values=value)
     if time is not None:
-        wide.columns = [f"{i}_{t}" for i, t in wide.columns]
+        wide.columns = [f"{i}_{_label(t)}" for i, t in wide.columns]
     return wide.reset_index()
 
 
@@ -202,6 +242,7 @@ def join(
     long: dict | None = None,
     resolution: str = "display",
     sheet=0,
+    level: str = "auto",
 ) -> gpd.GeoDataFrame:
     """Join a city-level table onto :func:`geolink.prefectures`.
 
@@ -220,6 +261,21 @@ def join(
     long : for a long table (unit, [time,] indicator, value), the column
         names ``{'indicator': …, 'value': …, 'time': …}``; it is pivoted to
         one column per indicator (``<indicator>_<time>`` with a time column).
+    level : for a table holding totals beside their parts (province,
+        prefecture and county rows, as in census and yearbook sheets): each
+        row's level is read from its code (``xx0000`` province, ``xxxx00``
+        prefecture, else county) or its name (the bundled county list).
+        ``'prefecture'``: each unit's own row, its county rows reported as
+        parts; ``'county'``: the county rows summed per prefecture (``agg``,
+        default ``'sum'``; rates, shares and ratios by their header are taken
+        from the unit's own row, not summed) and checked against the unit's
+        own row (``report.rollup``, differences above 0.5 % in the notes);
+        ``'auto'``: each unit's own row where it has one; a unit with county
+        rows only is built from them when ``agg`` is given (else left without
+        data, noted); ``report.level`` says ``'prefecture'``, ``'mixed'`` or
+        ``'county'``.  Totals are never added to their parts; several own rows
+        of one unit (former units merged into it, 莱芜 into 济南) are combined
+        by ``agg`` and refused without it.
     resolution : boundaries joined onto.
     sheet : Excel sheet (name or number).
 
@@ -244,16 +300,45 @@ def join(
     >>> report.key, report.unmatched[["input", "note"]].values.tolist()
     ('城市', [['东筦', 'no such unit; nearest: 东方, 东莞, 东营, 丹东, 乐东']])
     """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
     if how not in ("left", "inner"):
         raise ValueError(f"how must be 'left' or 'inner', got {how!r}")
     for rule in [agg] if isinstance(agg, str) else (agg or {}).values():
         if rule not in AGGREGATIONS:
-            raise ValueError(f"agg must be one of {AGGREGATIONS} (or a dict of them per column), got {rule!r}")
+            raise ValueError(
+                f"agg must be one of {AGGREGATIONS} (or a dict of them per column), got {rule!r}"
+            )
     source = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
-    frame = read_table(data, sheet=sheet).reset_index(drop=True)
+    frame = read_table(data, sheet=sheet)
+    read = frame.attrs.get("read_report")
+    lines = _lines(read, frame.index)
+    frame = frame.reset_index(drop=True)
     key = unit or detect_key(frame, year=year)
     if key not in frame.columns:
         raise KeyError(f"column {key!r} not in table; columns: {list(frame.columns)}")
+    if "adcode" in frame.columns and key != "adcode":
+        frame = frame.rename(columns={"adcode": "adcode_table"})
+        renamed_adcode = [
+            f"the table's own 'adcode' column (not the join key {key!r}) is kept as 'adcode_table'"
+        ]
+    else:
+        renamed_adcode = []
+    if long is not None:
+        unknown = set(long) - {"indicator", "value", "time"}
+        if unknown or not {"indicator", "value"} <= set(long):
+            raise ValueError(
+                f"long= takes the keys 'indicator', 'value' and optionally 'time'; got {sorted(long)}"
+            )
+    if long:
+        for col in filter(None, (long.get("indicator"), long.get("time"))):
+            missing = frame[col].isna().to_numpy()
+            if missing.any():
+                where = [lines[i] for i in np.flatnonzero(missing)[:10]]
+                raise ValueError(
+                    f"long table: {int(missing.sum())} row(s) have no {col!r} label (rows {where}); "
+                    "fill or drop them"
+                )
     res = resolve_names(frame[key], year=year)
     res.insert(0, "row", frame.index)
     outcome = np.select(
@@ -262,23 +347,27 @@ def join(
         default="joined",
     )
     res["outcome"] = outcome
+    res.insert(1, "line", lines)
+    roll = _roll_up(frame, key, res, level=level, agg=agg, year=year, long=long)
     bad = res[res["outcome"].isin(["unmatched", "ambiguous"])]
     if strict and len(bad):
-        listing = "; ".join(f"data row {r.row} {_show(r.input)}: {r.note}" for r in bad.head(10).itertuples())
+        listing = "; ".join(
+            f"{_place(read, r)} {_show(r.input)}: {r.note}" for r in bad.head(10).itertuples()
+        )
         raise ValueError(f"{len(bad)} row(s) not joined (strict=True): {listing}")
     keep = res["outcome"].eq("joined").to_numpy()
     table = frame.loc[keep].drop(columns=[key]).assign(adcode=res.loc[keep, "adcode"].to_numpy())
-    if long is not None:
-        unknown = set(long) - {"indicator", "value", "time"}
-        if unknown or not {"indicator", "value"} <= set(long):
-            raise ValueError(f"long= takes the keys 'indicator', 'value' and optionally 'time'; got {sorted(long)}")
-    group_keys = ["adcode"] + ([long["indicator"]] + ([long["time"]] if long.get("time") else []) if long else [])
+    if roll is not None:
+        table = roll.data
+    group_keys = ["adcode"] + (
+        [long["indicator"]] + ([long["time"]] if long.get("time") else []) if long else []
+    )
     dup = table.duplicated(group_keys, keep=False).to_numpy()
     if dup.any():
         rows = res.loc[keep].loc[dup]
         if agg is None:
             listing = "; ".join(
-                f"{code} {grp['name'].iloc[0]}: rows {grp['row'].tolist()} ({', '.join(map(str, grp['input']))})"
+                f"{code} {grp['name'].iloc[0]}: rows {grp['line'].tolist()} ({', '.join(map(str, grp['input']))})"
                 for code, grp in list(rows.groupby("adcode"))[:10]
             )
             raise ValueError(
@@ -303,7 +392,9 @@ def join(
     if overlap:
         table = table.rename(columns={c: f"{c}_table" for c in overlap})
     integers = [
-        c for c in table.columns if c != "adcode" and table[c].dtype.kind in "iu" and table[c].dtype != "Int64"
+        c
+        for c in table.columns
+        if c != "adcode" and table[c].dtype.kind in "iu" and table[c].dtype != "Int64"
     ]
     merged = units.merge(table, on="adcode", how=how, validate="1:1")
     merged[integers] = merged[integers].astype("Int64")  # stay integers despite units without table
@@ -317,11 +408,23 @@ def join(
         rows=res,
         without_data=without,
         layout=layout,
-        notes=[f"table columns renamed to avoid clashes: {overlap}"] if overlap else [],
+        notes=([f"table columns renamed to avoid clashes: {overlap}"] if overlap else [])
+        + renamed_adcode
+        + (read.notes if read is not None else [])
+        + (roll.notes if roll is not None else []),
+        read_report=read,
+        level=roll.level if roll is not None else "prefecture",
+        rollup=roll.check if roll is not None else None,
     )
     merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=units.crs)
     merged.attrs["join_report"] = report
     not_joined = len(report.unmatched)
+    if roll is not None and len(roll.mismatches):
+        warnings.warn(
+            f"{len(roll.mismatches)} unit(s) whose county rows differ by more than 0.5 % from their own row; "
+            "see .attrs['join_report'].rollup",
+            stacklevel=2,
+        )
     if not_joined:
         warnings.warn(
             f"{not_joined} of {len(res)} rows not joined (unmatched or ambiguous); "

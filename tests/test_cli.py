@@ -106,7 +106,7 @@ def test_errors_are_one_line_and_exit_2(tmp_path, capsys):
     strict = tmp_path / "strict.csv"
     strict.write_text("city,v\n广州,1\n东筦,2\n", encoding="utf-8")
     assert main(["join", str(strict), "--strict", "-o", str(tmp_path / "s.gpkg")]) == 2
-    assert "row 1 '东筦'" in capsys.readouterr().err
+    assert "line 3 '东筦'" in capsys.readouterr().err  # the file's line, as the user sees it
     table = tmp_path / "v.csv"
     table.write_text("city_code,v\n440100,1\n", encoding="utf-8")
     assert main(["gini", str(table), "--value", "v", "--group", "eight"]) == 2

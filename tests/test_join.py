@@ -47,8 +47,8 @@ def test_gbk_csv_with_subtotals_and_unmatched(tmp_path):
     assert "东莞" in report.unmatched["note"].iloc[0]
     assert gdf.loc["440300", "GDP（亿元）"] == 32387 and pd.isna(gdf.loc["441900", "GDP（亿元）"])
     assert "441900" in set(report.without_data["adcode"])  # reported, not silently empty
-    assert "data row 3 '东筦'" in str(report)
-    with pytest.raises(ValueError, match=r"1 row\(s\) not joined \(strict=True\): data row 3 '东筦'"):
+    assert "line 5 '东筦'" in str(report)  # the file's line, as the user sees it
+    with pytest.raises(ValueError, match=r"1 row\(s\) not joined \(strict=True\): line 5 '东筦'"):
         geolink.join(path, strict=True)
 
 
@@ -113,7 +113,10 @@ def test_census_county_sheet_2010_by_name():
     report = gdf.attrs["join_report"]
     assert len(report.rows) == len(geolink.read_table(COUNTY_2010))  # every row accounted for
     counts = report.rows["outcome"].value_counts()
-    assert counts["joined"] + counts["aggregated"] >= 355 and counts["subtotal"] > 30
+    # each prefecture's own row is used (莱芜's combined into 济南's by agg); county rows and 市辖区 subtotals
+    # are parts, provinces totals
+    assert counts["joined"] + counts["aggregated"] >= 355 and counts["part"] > 2800 and counts["total"] == 27
+    assert report.level == "prefecture"
     rows = report.rows.set_index("input")
     sheet = geolink.read_table(COUNTY_2010).set_index("地区")
     assert gdf.loc["370100", "合计"] == sheet.loc["济南市", "合计"] + sheet.loc["莱芜市", "合计"]
@@ -129,15 +132,23 @@ def test_census_county_sheet_2010_by_name():
 @pytest.mark.skipif(not COUNTY_2020.exists(), reason="../shared/data/census is absent")
 def test_census_county_sheet_2020_by_code():
     table = geolink.read_table(COUNTY_2020)
-    # the municipalities have a province-level total row (110000) and a 市辖区 row (110100): named, not guessed
-    with pytest.raises(ValueError, match=r"110100 北京市: rows \[1, 2\] \(110000, 110100\)"):
-        geolink.join(table, unit="区划代码")
-    codes = table["区划代码"].astype("Int64").astype(str)
+    # the municipalities have a province-level total row (110000) and a 市辖区 row (110100): the total is
+    # Beijing, the 市辖区 row a part of it (never added to it)
+    whole = _quiet_join(table, unit="区划代码")
+    rows = whole.attrs["join_report"].rows.set_index("line")
+    assert rows.loc[3, ["input", "level", "outcome"]].tolist() == ["110000", "unit", "joined"]
+    assert rows.loc[4, ["input", "level", "outcome"]].tolist() == ["110100", "part", "part"]
+    assert whole.loc["110100", "人口数_合计"] == 21_893_095
+    codes = table["区划代码"].fillna("")
+    assert codes.iloc[1] == "110000"  # codes stay text, exactly as written (not 110000.0)
     prefecture_rows = table[codes.str.endswith("00") & ~codes.str.endswith("0000")]
     gdf = _quiet_join(prefecture_rows, unit="区划代码", year=2020)
     report = gdf.attrs["join_report"]
-    assert report.rows["outcome"].value_counts().to_dict() == {"joined": 337, "subtotal": 1}
-    assert report.subtotals["input"].tolist() == [500200]  # Chongqing's 县 (counties) subtotal
+    # Chongqing's 市辖区 (500100) and 县 (500200) rows are parts of it, its total (500000) was filtered out;
+    # Beijing's, Tianjin's and Shanghai's 市辖区 rows are the whole city (no 县 rows)
+    assert report.rows["outcome"].value_counts().to_dict() == {"joined": 336, "part": 2}
+    assert report.rows.loc[report.rows["outcome"] == "part", "input"].tolist() == ["500100", "500200"]
+    assert "500100" in set(report.without_data["adcode"]) and gdf.loc["110100", "人口数_合计"] == 21_893_095
     assert gdf.loc["441900", "人口数_合计"] == 10_466_625
 
 
@@ -150,8 +161,11 @@ def test_key_detection_prefers_the_code_column_and_agg_keeps_text():
     assert detect_key(table) == "区县"
     gdf = _quiet_join(table)
     assert len(gdf.attrs["join_report"].matched) >= 330 and gdf.loc["441900", "人口数_合计"] == 10_466_625
-    with pytest.raises(ValueError, match="drop it first"):
-        geolink.join(table, unit="区划代码")
+    summed = _quiet_join(table, unit="区划代码", agg="sum")  # county rows rolled up, never added to totals
+    assert (
+        summed.loc["110100", "人口数_合计"] == 21_893_095
+        and summed.loc["441900", "人口数_合计"] == 10_466_625
+    )
     parts = pd.DataFrame({"city": ["东莞", "东莞市", "深圳"], "firms": [1, 2, 5], "note": ["a", "b", "c"]})
     combined = _quiet_join(parts, agg="sum")
     assert combined.loc["441900", "firms"] == 3 and combined.loc["441900", "note"] == "a"
