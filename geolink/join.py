@@ -300,15 +300,7 @@ def join(
     >>> report.key, report.unmatched[["input", "note"]].values.tolist()
     ('城市', [['东筦', 'no such unit; nearest: 东方, 东莞, 东营, 丹东, 乐东']])
     """
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
-    if how not in ("left", "inner"):
-        raise ValueError(f"how must be 'left' or 'inner', got {how!r}")
-    for rule in [agg] if isinstance(agg, str) else (agg or {}).values():
-        if rule not in AGGREGATIONS:
-            raise ValueError(
-                f"agg must be one of {AGGREGATIONS} (or a dict of them per column), got {rule!r}"
-            )
+    _check_options(level=level, how=how, agg=agg, long=long)
     source = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
     frame = read_table(data, sheet=sheet)
     read = frame.attrs.get("read_report")
@@ -317,118 +309,129 @@ def join(
     key = unit or detect_key(frame, year=year)
     if key not in frame.columns:
         raise KeyError(f"column {key!r} not in table; columns: {list(frame.columns)}")
+    notes = []
     if "adcode" in frame.columns and key != "adcode":
         frame = frame.rename(columns={"adcode": "adcode_table"})
-        renamed_adcode = [
-            f"the table's own 'adcode' column (not the join key {key!r}) is kept as 'adcode_table'"
-        ]
-    else:
-        renamed_adcode = []
-    if long is not None:
-        unknown = set(long) - {"indicator", "value", "time"}
-        if unknown or not {"indicator", "value"} <= set(long):
-            raise ValueError(
-                f"long= takes the keys 'indicator', 'value' and optionally 'time'; got {sorted(long)}"
-            )
-    if long:
-        for col in filter(None, (long.get("indicator"), long.get("time"))):
-            missing = frame[col].isna().to_numpy()
-            if missing.any():
-                where = [lines[i] for i in np.flatnonzero(missing)[:10]]
-                raise ValueError(
-                    f"long table: {int(missing.sum())} row(s) have no {col!r} label (rows {where}); "
-                    "fill or drop them"
-                )
-    res = resolve_names(frame[key], year=year)
-    res.insert(0, "row", frame.index)
-    outcome = np.select(
-        [res["subtotal"], res["status"].eq("ambiguous"), res["adcode"].isna()],
-        ["subtotal", "ambiguous", "unmatched"],
-        default="joined",
-    )
-    res["outcome"] = outcome
-    res.insert(1, "line", lines)
+        notes.append(f"the table's own 'adcode' column (not the join key {key!r}) is kept as 'adcode_table'")
+    _check_long_labels(frame, long, lines)
+    res = _resolve_rows(frame, key, year, lines)
     roll = _roll_up(frame, key, res, level=level, agg=agg, year=year, long=long)
     bad = res[res["outcome"].isin(["unmatched", "ambiguous"])]
     if strict and len(bad):
-        listing = "; ".join(
-            f"{_place(read, r)} {_show(r.input)}: {r.note}" for r in bad.head(10).itertuples()
-        )
+        listing = "; ".join(f"{_place(read, r)} {_show(r.input)}: {r.note}" for r in bad.head(10).itertuples())
         raise ValueError(f"{len(bad)} row(s) not joined (strict=True): {listing}")
     keep = res["outcome"].eq("joined").to_numpy()
     table = frame.loc[keep].drop(columns=[key]).assign(adcode=res.loc[keep, "adcode"].to_numpy())
     if roll is not None:
         table = roll.data
-    group_keys = ["adcode"] + (
-        [long["indicator"]] + ([long["time"]] if long.get("time") else []) if long else []
-    )
-    dup = table.duplicated(group_keys, keep=False).to_numpy()
-    if dup.any():
-        rows = res.loc[keep].loc[dup]
-        if agg is None:
-            listing = "; ".join(
-                f"{code} {grp['name'].iloc[0]}: rows {grp['line'].tolist()} ({', '.join(map(str, grp['input']))})"
-                for code, grp in list(rows.groupby("adcode"))[:10]
-            )
-            raise ValueError(
-                f"{rows['adcode'].nunique()} unit(s) appear in several rows ({listing}); if one of them is a "
-                "total or subtotal (a province-level code beside its 市辖区 row), drop it first; to combine "
-                "genuine parts pass agg= ('sum', 'mean', 'first', …; CLI: --agg)"
-            )
-        if isinstance(agg, str):  # numbers are combined, text keeps its first value
-            agg = {
-                c: agg if pd.api.types.is_numeric_dtype(table[c]) else "first"
-                for c in table.columns
-                if c not in group_keys
-            }
-        table = table.groupby(group_keys, sort=False).agg(agg).reset_index()
-        res.loc[res["row"].isin(rows["row"]), "outcome"] = "aggregated"
-    layout = "wide"
+    table = _combine_duplicates(table, res, keep, agg, long)
     if long:
         table = _long_to_wide(table, "adcode", long["indicator"], long["value"], long.get("time"))
-        layout = "long"
-    units = prefectures(resolution=resolution)
-    overlap = [c for c in table.columns if c in units.columns and c != "adcode"]
-    if overlap:
-        table = table.rename(columns={c: f"{c}_table" for c in overlap})
-    integers = [
-        c
-        for c in table.columns
-        if c != "adcode" and table[c].dtype.kind in "iu" and table[c].dtype != "Int64"
-    ]
-    merged = units.merge(table, on="adcode", how=how, validate="1:1")
-    merged[integers] = merged[integers].astype("Int64")  # stay integers despite units without table
-    merged.index = merged["adcode"].to_numpy()
-    without = units.loc[~units["adcode"].isin(table["adcode"]), ["adcode", "name", "level"]].reset_index(
-        drop=True
-    )
+    merged, without, overlap = _onto_units(table, resolution, how)
     report = JoinReport(
         key=key,
         source=source,
         rows=res,
         without_data=without,
-        layout=layout,
+        layout="long" if long else "wide",
         notes=([f"table columns renamed to avoid clashes: {overlap}"] if overlap else [])
-        + renamed_adcode
+        + notes
         + (read.notes if read is not None else [])
         + (roll.notes if roll is not None else []),
         read_report=read,
         level=roll.level if roll is not None else "prefecture",
         rollup=roll.check if roll is not None else None,
     )
-    merged = gpd.GeoDataFrame(merged, geometry="geometry", crs=units.crs)
     merged.attrs["join_report"] = report
-    not_joined = len(report.unmatched)
+    _warn_about(report, roll, len(res))
+    return merged
+
+
+def _check_options(*, level: str, how: str, agg, long) -> None:
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    if how not in ("left", "inner"):
+        raise ValueError(f"how must be 'left' or 'inner', got {how!r}")
+    for rule in [agg] if isinstance(agg, str) else (agg or {}).values():
+        if rule not in AGGREGATIONS:
+            raise ValueError(f"agg must be one of {AGGREGATIONS} (or a dict of them per column), got {rule!r}")
+    if long is not None:
+        unknown = set(long) - {"indicator", "value", "time"}
+        if unknown or not {"indicator", "value"} <= set(long):
+            raise ValueError(f"long= takes the keys 'indicator', 'value' and optionally 'time'; got {sorted(long)}")
+
+
+def _check_long_labels(frame: pd.DataFrame, long, lines) -> None:
+    """A long table's indicator and time labels must not be missing (named by their lines)."""
+    for col in filter(None, (long.get("indicator"), long.get("time"))) if long else ():
+        missing = frame[col].isna().to_numpy()
+        if missing.any():
+            where = [lines[i] for i in np.flatnonzero(missing)[:10]]
+            raise ValueError(
+                f"long table: {int(missing.sum())} row(s) have no {col!r} label (rows {where}); fill or drop them"
+            )
+
+
+def _resolve_rows(frame: pd.DataFrame, key: str, year, lines) -> pd.DataFrame:
+    """One report row per input row: the resolution of its unit and its first outcome."""
+    res = resolve_names(frame[key], year=year)
+    res.insert(0, "row", frame.index)
+    res["outcome"] = np.select(
+        [res["subtotal"], res["status"].eq("ambiguous"), res["adcode"].isna()],
+        ["subtotal", "ambiguous", "unmatched"],
+        default="joined",
+    )
+    res.insert(1, "line", lines)
+    return res
+
+
+def _combine_duplicates(table: pd.DataFrame, res: pd.DataFrame, keep, agg, long) -> pd.DataFrame:
+    """Rows of the same unit (× indicator × time): refused naming them, or combined by ``agg``."""
+    group_keys = ["adcode"] + ([long["indicator"]] + ([long["time"]] if long.get("time") else []) if long else [])
+    dup = table.duplicated(group_keys, keep=False).to_numpy()
+    if not dup.any():
+        return table
+    rows = res.loc[keep].loc[dup]
+    if agg is None:
+        listing = "; ".join(
+            f"{code} {grp['name'].iloc[0]}: rows {grp['line'].tolist()} ({', '.join(map(str, grp['input']))})"
+            for code, grp in list(rows.groupby("adcode"))[:10]
+        )
+        raise ValueError(
+            f"{rows['adcode'].nunique()} unit(s) appear in several rows ({listing}); if one of them is a "
+            "total or subtotal (a province-level code beside its 市辖区 row), drop it first; to combine "
+            "genuine parts pass agg= ('sum', 'mean', 'first', …; CLI: --agg)"
+        )
+    if isinstance(agg, str):  # numbers are combined, text keeps its first value
+        agg = {c: agg if pd.api.types.is_numeric_dtype(table[c]) else "first" for c in table.columns if c not in group_keys}
+    res.loc[res["row"].isin(rows["row"]), "outcome"] = "aggregated"
+    return table.groupby(group_keys, sort=False).agg(agg).reset_index()
+
+
+def _onto_units(table: pd.DataFrame, resolution: str, how: str):
+    """(the table merged onto the units, the units without data, the renamed clashing columns)."""
+    units = prefectures(resolution=resolution)
+    overlap = [c for c in table.columns if c in units.columns and c != "adcode"]
+    if overlap:
+        table = table.rename(columns={c: f"{c}_table" for c in overlap})
+    integers = [c for c in table.columns if c != "adcode" and table[c].dtype.kind in "iu" and table[c].dtype != "Int64"]
+    merged = units.merge(table, on="adcode", how=how, validate="1:1")
+    merged[integers] = merged[integers].astype("Int64")  # stay integers despite units without data
+    merged.index = merged["adcode"].to_numpy()
+    without = units.loc[~units["adcode"].isin(table["adcode"]), ["adcode", "name", "level"]].reset_index(drop=True)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=units.crs), without, overlap
+
+
+def _warn_about(report: JoinReport, roll, n_rows: int) -> None:
     if roll is not None and len(roll.mismatches):
         warnings.warn(
             f"{len(roll.mismatches)} unit(s) whose county rows differ by more than 0.5 % from their own row; "
             "see .attrs['join_report'].rollup",
-            stacklevel=2,
+            stacklevel=3,
         )
-    if not_joined:
+    if len(report.unmatched):
         warnings.warn(
-            f"{not_joined} of {len(res)} rows not joined (unmatched or ambiguous); "
-            f"see .attrs['join_report'].unmatched",
-            stacklevel=2,
+            f"{len(report.unmatched)} of {n_rows} rows not joined (unmatched or ambiguous); "
+            "see .attrs['join_report'].unmatched",
+            stacklevel=3,
         )
-    return merged
