@@ -441,7 +441,8 @@ def _index_html(report: _Report) -> str:
 
     facts = "".join(f"<li>{html.escape(f)}</li>" for f in report.facts)
     tables = "".join(
-        f"<h3>{html.escape(title)}</h3>" + table.round(3).to_html(border=0) for title, table in report.tables
+        f"<h3>{html.escape(title)}</h3>" + table.round(3).to_html(border=0, index=not isinstance(table.index, pd.RangeIndex))
+        for title, table in report.tables
     )
     return (
         "<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>geolink demo</title>"
