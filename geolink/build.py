@@ -40,6 +40,8 @@ from geolink.coords import convert_geometry
 from geolink.projection import CHINA_ALBERS
 
 DISPLAY_TOLERANCE_M = 100.0
+# Counties are 8× as many polygons: 200 m keeps the committed display layer under 20 MB.
+COUNTY_TOLERANCE_M = 200.0
 LAYER = "prefectures"
 # cnmaps' code → canonical adcode (the census and NBS 市辖区 style for municipalities).
 CODE_FIXES = {"500000": "500100"}
@@ -470,7 +472,7 @@ def build(out_dir: Path, tolerance_m: float = DISPLAY_TOLERANCE_M) -> dict:
     return report
 
 
-def county_layers(units: pd.DataFrame, tolerance_m: float = DISPLAY_TOLERANCE_M):
+def county_layers(units: pd.DataFrame, tolerance_m: float = COUNTY_TOLERANCE_M):
     """(full, display, displacement in m) of the county-level units, see :func:`build_counties`."""
     full = counties_full_resolution(units)
     display, displacement = simplify(full, tolerance_m)
@@ -496,12 +498,12 @@ def layer_report(level: str, full, display, displacement, tolerance_m: float) ->
     }
 
 
-def build_counties(out_dir: Path, tolerance_m: float = DISPLAY_TOLERANCE_M) -> dict:
+def build_counties(out_dir: Path, tolerance_m: float = COUNTY_TOLERANCE_M) -> dict:
     """Build ``counties.gpkg`` (display resolution) and ``counties_build_report.json``.
 
     The county-level polygons get the prefectures' treatment: vertex-wise
     GCJ-02 → WGS 84, then the coverage simplifier on the whole county
-    coverage at the same tolerance. Parents come from ``prefectures.gpkg`` in
+    coverage (at :data:`COUNTY_TOLERANCE_M`). Parents come from ``prefectures.gpkg`` in
     ``out_dir`` (build it first with :func:`build`).
     """
     units = pyogrio.read_dataframe(out_dir / "prefectures.gpkg", layer=LAYER, read_geometry=False)
