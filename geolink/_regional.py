@@ -28,19 +28,15 @@ def attach_group(frame: pd.DataFrame, data: pd.DataFrame, group, *, overlap: str
     ``unit``: the caller's name of the unit column, for messages.  Returns
     (frame, dropped rows).
     """
-    if isinstance(group, str) and group in data.columns:
-        labels = data[group].iloc[frame.index.to_numpy()]
-        missing = labels.isna().to_numpy()
-        if missing.any() and not dropna:
-            reject(frame, missing, f"the group column {group!r} is missing (pass dropna=True to drop them)", show=["unit"])
-        reason = f"group column {group!r} missing"
-    else:
-        from geolink.agglomerations import group_labels
+    from geolink.agglomerations import group_labels
 
-        units = frame[["unit"]].set_axis([unit], axis=1)
-        labels, name = group_labels(units, group, unit=unit, overlap=overlap, columns=data.columns)
-        missing = labels.isna().to_numpy()
-        reason = f"not in any group of {name}"
+    rows = frame[["unit"]].set_axis([unit], axis=1)
+    is_column = isinstance(group, str) and group in data.columns
+    if is_column:
+        rows[group] = data[group].iloc[frame.index.to_numpy()].to_numpy()
+    labels, name = group_labels(rows, group, unit=unit, overlap=overlap, columns=data.columns, dropna=dropna)
+    missing = labels.isna().to_numpy()
+    reason = f"group column {group!r} missing" if is_column else f"not in any group of {name}"
     out = frame.assign(group=np.asarray(labels))
     dropped = out.loc[missing, ["unit", "time"]].assign(reason=reason)
     return out.loc[~missing], dropped

@@ -368,7 +368,7 @@ def unregister_grouping(name: str) -> None:
 
 
 def group_labels(
-    data: pd.DataFrame, group, *, unit: str = "adcode", overlap: str = "raise", columns=None
+    data: pd.DataFrame, group, *, unit: str = "adcode", overlap: str = "raise", columns=None, dropna: bool = False
 ) -> tuple[pd.Series, str]:
     """The group of every row of ``data``: one mechanism for every ``group=`` argument.
 
@@ -384,6 +384,8 @@ def group_labels(
         groupings and tables.
     overlap : rule for units in several agglomerations (see :func:`agglomeration_groups`).
     columns : the user's column names, for the message when ``group`` is unknown (default: ``data``'s).
+    dropna : a group column's missing labels give NaN (the caller leaves those rows out and reports
+        them) instead of raising.
 
     Returns
     -------
@@ -402,10 +404,14 @@ def group_labels(
     >>> group_labels(df, "gba", unit="city")[0].tolist()
     ['gba', 'gba', nan]
     """
-    from geolink._checks import require_columns, require_labels
+    from geolink._checks import reject, require_columns, require_labels
 
     if isinstance(group, str) and group in data.columns:
-        require_labels(data, [group], "group")
+        missing = data[group].isna()
+        if not dropna:
+            show = ["index", unit] if unit in data.columns else ["index"]
+            reject(data, missing, f"the group column {group!r} is missing (pass dropna=True to drop them)", show=show)
+        require_labels(data[~missing], [group], "group")
         return data[group], f"column {group!r}"
     mapping, name = group_mapping(group, overlap=overlap, columns=list(data.columns if columns is None else columns))
     require_columns(data, [unit])

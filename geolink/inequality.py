@@ -374,10 +374,11 @@ def dagum_gini(
               if c and c in data.columns]
     data = data[needed]  # only the columns used: no copies of a wide table
     require_labels(data, [time])
-    labels, _ = group_labels(data, group, unit=unit, overlap=overlap, columns=columns)
+    labels, _ = group_labels(data, group, unit=unit, overlap=overlap, columns=columns, dropna=dropna)
     outside = labels.isna().to_numpy()
     frame = data.assign(_group=labels)
-    out_rows = dropped(frame, outside, "not in any group")
+    in_column = isinstance(group, str) and group in data.columns
+    out_rows = dropped(frame, outside, f"group column {group!r} missing" if in_column else "not in any group")
     frame, missing_rows = numeric_values(frame[~outside], value, unit=unit if unit in data.columns else None, dropna=dropna)
     show = ["index"] + ([unit] if unit in frame.columns else [])
     if unit in frame.columns:

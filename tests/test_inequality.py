@@ -175,7 +175,7 @@ def test_pair_sum_matrix_small():
         ),
         (pd.DataFrame({"y": [1.0, np.inf, 3.0], "g": ["a", "a", "b"]}), r"'y' is infinite: index \[1\]"),
         (pd.DataFrame({"y": [1.0, "—", 3.0], "g": ["a", "a", "b"]}), r"'y' is not a number: index \[1\]"),
-        (pd.DataFrame({"y": [1.0, 2.0, 3.0], "g": ["a", None, "b"]}), r"the group column 'g' is missing: index \[1\]"),
+        (pd.DataFrame({"y": [1.0, 2.0, 3.0], "g": ["a", None, "b"]}), r"the group column 'g' is missing \(pass dropna=True to drop them\): index \[1\]"),
         (pd.DataFrame({"y": [0.0, 0.0, 0.0], "g": ["a", "a", "b"]}), "every value is zero"),
         (pd.DataFrame({"v": [1.0], "g": ["a"]}), r"column\(s\) \['y'\] not in data"),
     ],
