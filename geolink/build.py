@@ -306,14 +306,7 @@ def counties_full_resolution(units: pd.DataFrame, attrs: pd.DataFrame | None = N
     layer carries exactly the attributes of the committed display layer.
     """
     raw = read_cnmaps_counties(units)
-    derived = raw.drop(columns="geometry")
-    if attrs is not None:
-        derived = derived[["adcode"]].merge(attrs, on="adcode", how="left", validate="1:1")
-    geom = convert_geometry(raw.geometry.values, "gcj02", "wgs84")
-    gdf = gpd.GeoDataFrame(derived, geometry=geom, crs="EPSG:4326")
-    if attrs is None:
-        gdf["area_km2"] = geodesic_area_km2(gdf.geometry.values).round(2)
-    return gdf.sort_values("adcode", ignore_index=True)
+    return _in_wgs84(raw, raw.drop(columns="geometry"), attrs)
 
 
 def pinyin_name(short: str) -> str:
@@ -377,7 +370,12 @@ def full_resolution(attrs: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
     carries exactly the attributes of the committed display layer.
     """
     raw = read_cnmaps()
-    derived = attributes(raw)
+    return _in_wgs84(raw, attributes(raw), attrs)
+
+
+def _in_wgs84(raw: gpd.GeoDataFrame, derived: pd.DataFrame, attrs: pd.DataFrame | None) -> gpd.GeoDataFrame:
+    """The GCJ-02 polygons converted vertex-wise to WGS 84 with their attributes (``attrs`` replacing
+    the derived ones, else geodesic areas computed), sorted by adcode."""
     if attrs is not None:
         derived = derived[["adcode"]].merge(attrs, on="adcode", how="left", validate="1:1")
     geom = convert_geometry(raw.geometry.values, "gcj02", "wgs84")
