@@ -112,7 +112,7 @@ def _as_units(data, lon: str, lat: str, dropna: bool) -> tuple[gpd.GeoDataFrame,
     return gdf[~bad].to_crs("EPSG:4326"), dropped(pd.DataFrame(data), bad, "no coordinates")
 
 
-def _target(target, distance: str, resolution: str) -> tuple[shapely.Geometry, str]:
+def _target(target, resolution: str) -> tuple[shapely.Geometry, str]:
     if isinstance(target, tuple):
         if len(target) != 2 or not all(isinstance(c, (int, float, np.integer, np.floating)) for c in target) \
                 or not (abs(target[0]) <= 180 and abs(target[1]) <= 90):
@@ -215,7 +215,7 @@ def distance_decay(
     value = [value] if isinstance(value, str) else list(value)
     gdf, no_place = _as_units(data, lon, lat, dropna)
     require_columns(gdf, value)
-    geom, name = _target(target, distance, resolution)
+    geom, name = _target(target, resolution)
     d = _distances(gdf, geom, distance)
     gdf = gdf.assign(distance_km=d, inside=np.asarray(d) == 0)
     corr_rows, fit_rows = [], []

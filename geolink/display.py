@@ -8,7 +8,6 @@ share one cached simplification of the whole national coverage per tolerance.
 from __future__ import annotations
 
 import functools
-import hashlib
 
 import geopandas as gpd
 import numpy as np
@@ -63,9 +62,7 @@ def display_simplified(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoData
     from_units = _from_prefectures(gdf, tolerance_m)
     if from_units is not None:
         return from_units
-    wkb = shapely.to_wkb(gdf.geometry.values)
-    digest = hashlib.sha1(b"".join(wkb)).hexdigest()
-    simple = _simplified(digest, tuple(wkb), gdf.crs.to_string(), tolerance_m)
+    simple = _simplified(tuple(shapely.to_wkb(gdf.geometry.values)), gdf.crs.to_string(), tolerance_m)
     return gdf.set_geometry(gpd.GeoSeries(shapely.from_wkb(simple), crs=gdf.crs).values)
 
 
@@ -101,7 +98,7 @@ def _national(tolerance_m: float) -> gpd.GeoSeries:
 
 
 @functools.lru_cache(maxsize=16)
-def _simplified(digest: str, wkb: tuple, crs_name: str, tolerance_m: float) -> tuple:
+def _simplified(wkb: tuple, crs_name: str, tolerance_m: float) -> tuple:
     geoms = gpd.GeoSeries(shapely.from_wkb(np.array(wkb, dtype=object)), crs=crs_name)
     crs = local_crs(geoms)
     local = geoms.to_crs(crs).values

@@ -515,7 +515,7 @@ def assign_points_dask(
     grid as the in-memory engine, so the answers are identical.
     Needs the ``geolink[dask]`` extra.
     """
-    ddf = _as_dask(points, lon, lat, npartitions)
+    ddf = _as_dask(points, npartitions)
 
     def part(frame: pd.DataFrame) -> pd.Series:
         if hasattr(frame, "geometry"):
@@ -531,7 +531,7 @@ def assign_points_dask(
     return ddf.map_partitions(part, meta=pd.Series([], name="adcode", dtype=object))
 
 
-def _as_dask(points, lon, lat, npartitions):
+def _as_dask(points, npartitions):
     try:
         import dask.dataframe as dd
         import dask_geopandas
@@ -553,7 +553,7 @@ def _as_dask(points, lon, lat, npartitions):
 
 
 def _aggregate_dask(points, by, lon, lat, crs, resolution, npartitions) -> pd.DataFrame:
-    ddf = _as_dask(points, lon, lat, npartitions)
+    ddf = _as_dask(points, npartitions)
     codes = assign_points_dask(ddf, lon=lon, lat=lat, crs=crs, resolution=resolution)
     frame = ddf[by].assign(adcode=codes) if by else codes.to_frame()
     unassigned = frame["adcode"].isna().sum()
