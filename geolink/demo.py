@@ -274,7 +274,8 @@ def _papers(report: _Report) -> dict:
         report.figure(
             geolink.choropleth(outlines, f"coagglomeration_{year}", classes=classes, context=geolink.prefectures(),
                                title=f"生产性服务业与制造业协同集聚指数 {year}", source=COAGG,
-                               labels="agglomeration_zh", legend_title=f"协同集聚指数 co-agglomeration {year}"),
+                               labels="agglomeration_zh", legend_title=f"协同集聚指数 co-agglomeration {year}",
+                               legend_loc="upper left"),
             f"coagglomeration_{year}.png",
             f"Co-agglomeration index of producer services and manufacturing by agglomeration, {year}, as "
             "published (same classes in both years).",

@@ -133,6 +133,7 @@ def choropleth(
     north_arrow: bool = True,
     scale_bar: bool = True,
     south_china_sea="auto",
+    legend_loc: str | None = None,
     figsize=(8, 7),
     fmt: str | None = None,
 ) -> Figure:
@@ -155,6 +156,7 @@ def choropleth(
     north_arrow, scale_bar : map furniture (no scale bar on national maps).
     south_china_sea : draw the main map without 三沙 and add a 南海诸岛 inset
         with the maritime boundary line; ``'auto'``: for national maps.
+    legend_loc : matplotlib legend location; default ``'lower left'`` beside the inset, else ``'best'``.
     figsize : inches.
 
     Units without a value are drawn grey with a "no data" legend entry; the
@@ -196,7 +198,7 @@ def choropleth(
     if inset:
         _south_china_sea_inset(ax, shown, colors, crs)
     heading = (legend_title or value) + ("" if value_unit is None else f" ({value_unit})")
-    _class_legend(ax, classes, shown[value], heading, "lower left" if inset else "best")
+    _class_legend(ax, classes, shown[value], heading, legend_loc or ("lower left" if inset else "best"))
     if title:
         ax.set_title(title, fontsize=13)
     if scale_bar and not inset:
