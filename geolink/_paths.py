@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import uuid
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -20,6 +23,11 @@ def bundled(kind: str) -> Path:
     raise FileNotFoundError(f"geolink's bundled '{kind}' folder is missing; reinstall geolink")
 
 
+def prefectures_file() -> Path:
+    """The bundled GeoPackage of the prefecture-level units (display resolution)."""
+    return bundled("boundaries") / "prefectures.gpkg"
+
+
 def cache_dir() -> Path:
     """User cache directory (``$GEOLINK_CACHE_DIR`` or the platform default)."""
     env = os.environ.get("GEOLINK_CACHE_DIR")
@@ -31,3 +39,29 @@ def cache_dir() -> Path:
         path = Path(user_cache_dir("geolink"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def file_digest(path) -> str:
+    """sha256 of a file (16 hex digits), remembered in the cache by path, size and modification time."""
+    stat = os.stat(path)
+    key = f"{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}"
+    memo = cache_dir() / "file_digests.json"
+    try:
+        known = json.loads(memo.read_text())
+    except (OSError, ValueError):
+        known = {}
+    if key not in known:
+        with open(path, "rb") as f:
+            known[key] = hashlib.file_digest(f, "sha256").hexdigest()[:16]
+        replace_atomically(memo, lambda tmp: tmp.write_text(json.dumps(known)))
+    return known[key]
+
+
+def replace_atomically(path: Path, write) -> None:
+    """Write a file through ``write(temporary_path)`` and move it into place in one step."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

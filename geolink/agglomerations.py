@@ -24,6 +24,7 @@ EIGHT = ("bth", "myr", "yrd", "cp", "cy", "hc", "gzp", "prd")
 OVERLAP_RULES = ("raise", "first", "prefer_full", "drop")
 _ABBREVIATIONS = {"gba": "gba", "prd": "prd", "bth": "bth", "yrd": "yrd", "jjj": "bth"}
 _USER: dict[str, pd.DataFrame] = {}
+_REVISION = [0]  # bumped whenever _USER changes
 _GROUPINGS: dict[str, tuple[str, ...]] = {"eight": EIGHT}
 
 
@@ -73,13 +74,20 @@ def agglomerations(group: str | Iterable[str] | None = None) -> pd.DataFrame:
 
 
 def _id_index() -> dict[str, str]:
+    """Normalised id/name → agglomeration id, built once per set of registered groupings."""
+    return _id_index_of(_REVISION[0])
+
+
+@functools.lru_cache(maxsize=1)
+def _id_index_of(_revision: int) -> dict[str, str]:
     table = agglomerations()
     index = dict(_ABBREVIATIONS)
-    for column in ("agglomeration_id", "agglomeration_zh", "agglomeration_short_zh", "agglomeration_en"):
-        for key, aid in zip(table[column], table["agglomeration_id"], strict=True):
+    columns = ["agglomeration_id", "agglomeration_zh", "agglomeration_short_zh", "agglomeration_en"]
+    for row in table[columns].drop_duplicates().itertuples(index=False):
+        for key in row:
             if key:
-                index[normalise(key)] = aid
-                index[normalise(key).removesuffix("城市群")] = aid
+                index[normalise(key)] = row.agglomeration_id
+                index[normalise(key).removesuffix("城市群")] = row.agglomeration_id
     return index
 
 
@@ -347,6 +355,7 @@ def register_grouping(
         }
     )
     _USER[name] = rows
+    _REVISION[0] += 1
     _GROUPINGS[name] = tuple(groups)
     return groups
 
@@ -364,6 +373,7 @@ def unregister_grouping(name: str) -> None:
     >>> geolink.unregister_grouping("no_such_grouping")
     """
     _USER.pop(name, None)
+    _REVISION[0] += 1
     _GROUPINGS.pop(name, None)
 
 

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pyogrio
 import shapely
 
-from geolink._paths import bundled, cache_dir
+from geolink._paths import bundled, cache_dir, prefectures_file
 
 RESOLUTIONS = ("display", "full")
 ATTRIBUTES = ["adcode", "name", "name_short", "name_en", "province", "province_adcode", "level", "area_km2"]
@@ -52,13 +52,13 @@ def boundary_file(*, resolution: str = "display"):
     'prefectures.gpkg'
     """
     if _check_resolution(resolution) == "display":
-        return bundled("boundaries") / "prefectures.gpkg"
+        return prefectures_file()
     return _full_resolution_file(_load("display"))
 
 
 @functools.cache
 def _load(resolution: str) -> gpd.GeoDataFrame:
-    display = _read(bundled("boundaries") / "prefectures.gpkg")
+    display = _read(prefectures_file())
     if resolution == "display":
         return display
     return _read(_full_resolution_file(display))

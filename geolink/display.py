@@ -2,7 +2,8 @@
 
 One mechanism for the PNG and the web map: a map's tolerance is a fraction of its extent
 (:func:`display_tolerance`), rounded to a power of two, and layers of the bundled prefectures
-share one cached simplification of the whole national coverage per tolerance.
+share one simplification of the whole national coverage per tolerance, kept in the user cache
+(keyed by the boundary file and the GEOS version) so that later processes read it from disk.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geolink._paths import cache_dir, file_digest, prefectures_file, replace_atomically
 from geolink.boundaries import prefectures
 from geolink.projection import CHINA_ALBERS, local_crs
 
@@ -91,10 +93,49 @@ def _from_prefectures(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataF
 
 @functools.lru_cache(maxsize=8)
 def _national(tolerance_m: float) -> gpd.GeoSeries:
+    """The bundled prefectures simplified as one coverage at ``tolerance_m`` (WGS 84), cached on disk."""
     units = prefectures()
+    try:
+        path = cache_dir() / f"display_{file_digest(prefectures_file())}_{shapely.geos_version_string}_{tolerance_m:g}m.npz"
+    except OSError:  # no usable cache: simplify in this process
+        path = None
+    cached = None if path is None else _read_geometries(path, len(units))
+    if cached is not None:
+        return gpd.GeoSeries(cached, index=units.index, crs="EPSG:4326")
     local = units.geometry.to_crs(CHINA_ALBERS)
-    simple = shapely.coverage_simplify(local.values, tolerance_m)
-    return gpd.GeoSeries(simple, index=units.index, crs=CHINA_ALBERS).to_crs("EPSG:4326")
+    light = gpd.GeoSeries(shapely.coverage_simplify(local.values, tolerance_m), index=units.index, crs=CHINA_ALBERS)
+    light = light.to_crs("EPSG:4326")
+    if path is not None:
+        _write_geometries(path, light.values)
+    return light
+
+
+def _read_geometries(path, n: int) -> np.ndarray | None:
+    """The ``n`` geometries stored by :func:`_write_geometries`, or None if absent or unreadable."""
+    try:
+        with np.load(path) as stored:
+            blob, offsets = stored["wkb"].tobytes(), stored["offsets"]
+        if len(offsets) != n + 1:
+            return None
+        return shapely.from_wkb([blob[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)])
+    except Exception:  # noqa: BLE001 - a missing, truncated or foreign file is rebuilt, never trusted
+        return None
+
+
+def _write_geometries(path, geometries: np.ndarray) -> None:
+    """Geometries as WKB bytes and offsets in one ``.npz`` (a read-only cache is skipped)."""
+    wkb = shapely.to_wkb(geometries)
+    offsets = np.concatenate([[0], np.cumsum([len(b) for b in wkb])])
+    blob = np.frombuffer(b"".join(wkb), dtype=np.uint8)
+
+    def write(tmp):
+        with open(tmp, "wb") as f:
+            np.savez(f, wkb=blob, offsets=offsets)
+
+    try:
+        replace_atomically(path, write)
+    except OSError:
+        pass
 
 
 @functools.lru_cache(maxsize=16)

@@ -32,8 +32,6 @@ boundary file; later processes map it from disk in milliseconds.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import os
 import shutil
 import threading
@@ -91,6 +89,10 @@ def _cells(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _boundary_file(resolution: str):
+    if resolution == "display":  # without importing geopandas: a one-shot job needs only the cached grid
+        from geolink._paths import prefectures_file
+
+        return prefectures_file()
     from geolink.boundaries import boundary_file
 
     return boundary_file(resolution=resolution)
@@ -98,11 +100,11 @@ def _boundary_file(resolution: str):
 
 @functools.cache
 def _grid(resolution: str) -> _Grid:
-    from geolink._paths import cache_dir
+    from geolink._paths import cache_dir, file_digest
 
     arrays = None
     try:
-        key = f"{resolution}_{_digest(_boundary_file(resolution))}"
+        key = f"{resolution}_{file_digest(_boundary_file(resolution))}"
         folder = cache_dir() / f"pointgrid_v{_GRID_VERSION}_{key}"
         if not (folder / "done").exists():
             arrays = _build(resolution)
@@ -129,26 +131,6 @@ def _save(arrays: dict[str, np.ndarray], folder) -> None:
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _digest(path) -> str:
-    """sha256 of a file (16 hex digits), remembered in the cache by path, size and modification time."""
-    from geolink._paths import cache_dir
-
-    stat = os.stat(path)
-    key = f"{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}"
-    memo = cache_dir() / f"pointgrid_v{_GRID_VERSION}_sources.json"
-    try:
-        known = json.loads(memo.read_text())
-    except (OSError, ValueError):
-        known = {}
-    if key not in known:
-        with open(path, "rb") as f:
-            known[key] = hashlib.file_digest(f, "sha256").hexdigest()[:16]
-        tmp = memo.with_name(f".{memo.name}.{uuid.uuid4().hex}")
-        tmp.write_text(json.dumps(known))
-        os.replace(tmp, memo)
-    return known[key]
 
 
 def _build(resolution: str) -> dict[str, np.ndarray]:

@@ -203,3 +203,25 @@ def test_national_web_map_draws_the_maritime_line_and_regional_does_not(gba):
     html = geolink.web_map(national, "v").get_root().render()
     assert "maritime boundary" in html
     assert "maritime boundary" not in geolink.web_map(gba, "value").get_root().render()
+
+
+def test_national_simplification_is_cached_on_disk_exactly(tmp_path, monkeypatch):
+    import shapely
+
+    from geolink import display
+
+    monkeypatch.setenv("GEOLINK_CACHE_DIR", str(tmp_path))
+    display._national.cache_clear()
+    computed = display._national(4096.0)
+    (stored,) = tmp_path.glob("display_*_4096m.npz")
+    display._national.cache_clear()
+    read = display._national(4096.0)  # from the file, not simplified again
+    assert read.index.equals(computed.index) and read.crs == computed.crs
+    assert shapely.equals_exact(read.values, computed.values, 0).all()
+    # a truncated file is not trusted: simplified again and rewritten
+    stored.write_bytes(stored.read_bytes()[:1000])
+    display._national.cache_clear()
+    again = display._national(4096.0)
+    assert shapely.equals_exact(again.values, computed.values, 0).all()
+    assert stored.stat().st_size > 1000
+    display._national.cache_clear()
