@@ -9,6 +9,7 @@ share one simplification of the whole national coverage per tolerance, kept in t
 from __future__ import annotations
 
 import functools
+import hashlib
 
 import geopandas as gpd
 import numpy as np
@@ -17,6 +18,8 @@ import shapely
 from geolink._paths import cache_dir, file_digest, prefectures_file, replace_atomically
 from geolink.boundaries import prefectures
 from geolink.projection import CHINA_ALBERS, local_crs
+
+PIXELS = 3000  # map polygons are simplified to 1/PIXELS of the map's diagonal: finer than a PNG shows
 
 
 def display_tolerance(gdf: gpd.GeoDataFrame | gpd.GeoSeries, pixels: float) -> float:
@@ -29,7 +32,10 @@ def display_tolerance(gdf: gpd.GeoDataFrame | gpd.GeoSeries, pixels: float) -> f
     >>> round(display_tolerance(geolink.prefectures(), 2000) / 1000, 1)   # km, for a national map
     3.7
     """
-    x0, y0, x1, y1 = gdf.to_crs(local_crs(gdf)).total_bounds
+    # the extent of the units' convex hulls in the local projection: the layer's extent to well under a
+    # pixel, at a fraction of the cost of projecting every vertex
+    hulls = gpd.GeoSeries(shapely.convex_hull(gdf.geometry.values), crs=gdf.crs)
+    x0, y0, x1, y1 = hulls.to_crs(local_crs(gdf)).total_bounds
     return float(np.hypot(x1 - x0, y1 - y0)) / pixels
 
 
@@ -68,6 +74,66 @@ def display_simplified(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoData
     return gdf.set_geometry(gpd.GeoSeries(shapely.from_wkb(simple), crs=gdf.crs).values)
 
 
+def draw_polygons(ax, geometries, *, facecolor, edgecolor, linewidth: float, alpha: float | None = None, zorder=None):
+    """Draw (multi)polygons on ``ax`` as one matplotlib ``PathCollection`` (one path per geometry).
+
+    What ``GeoSeries.plot`` draws for polygons, built from the coordinate arrays at once instead
+    of one patch per polygon part: a national map's 370 units in milliseconds.  Holes are drawn
+    as holes (rings in the GEOS orientation, exterior and interiors opposite).  The axes'
+    aspect is set equal and its view limits are updated.  A layer with other geometry types
+    (points, lines) is drawn by ``GeoSeries.plot`` with the same colours.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, in the CRS of ``geometries``.
+    geometries : GeoSeries, GeoDataFrame or array of geometries (None or empty ones: nothing drawn).
+    facecolor, edgecolor : one colour or one per geometry.
+    linewidth : points.
+    alpha, zorder : as in matplotlib.
+
+    Returns
+    -------
+    matplotlib.collections.Collection
+
+    Examples
+    --------
+    >>> import shapely
+    >>> from matplotlib.figure import Figure
+    >>> from geolink.display import draw_polygons
+    >>> square = shapely.Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], holes=[[(1, 1), (1, 2), (2, 2), (2, 1)]])
+    >>> ax = Figure().add_subplot()
+    >>> paths = draw_polygons(ax, [square, None], facecolor="red", edgecolor="white", linewidth=0.5)
+    >>> [len(p.vertices) for p in paths.get_paths()], [float(x) for x in ax.dataLim.intervalx]
+    ([10, 0], [0.0, 4.0])
+    """
+    from matplotlib.collections import PathCollection
+    from matplotlib.path import Path
+
+    geoms = np.asarray(getattr(geometries, "geometry", geometries), dtype=object)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    kinds = shapely.get_type_id(geoms[present])
+    if not np.isin(kinds, [3, 6]).all():  # not only (Multi)Polygons
+        gpd.GeoSeries(geoms).plot(ax=ax, color=facecolor, edgecolor=edgecolor, linewidth=linewidth, alpha=alpha, zorder=zorder)
+        return ax.collections[-1]
+    paths = [Path(np.empty((0, 2)))] * len(geoms)
+    if present.any():
+        _, coords, offsets = shapely.to_ragged_array(geoms[present])  # Polygon: 2 offset arrays, Multi: 3
+        rings = offsets[0]
+        bounds = rings[offsets[1]] if len(offsets) == 2 else rings[offsets[1][offsets[2]]]
+        codes = np.full(len(coords), Path.LINETO, dtype=Path.code_type)
+        codes[rings[:-1]] = Path.MOVETO
+        codes[rings[1:] - 1] = Path.CLOSEPOLY
+        for i, a, b in zip(np.flatnonzero(present), bounds[:-1], bounds[1:], strict=True):
+            paths[i] = Path(coords[a:b], codes[a:b])
+    collection = PathCollection(
+        paths, facecolors=facecolor, edgecolors=edgecolor, linewidths=linewidth, alpha=alpha, zorder=zorder
+    )
+    ax.add_collection(collection, autolim=True)
+    ax.set_aspect("equal")
+    ax.autoscale_view()
+    return collection
+
+
 def _level(tolerance_m: float) -> float:
     """The tolerance rounded down to a power of 2 (m), so that nearby extents share one simplification."""
     return float(2 ** np.floor(np.log2(max(tolerance_m, 1.0))))
@@ -95,19 +161,64 @@ def _from_prefectures(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataF
 def _national(tolerance_m: float) -> gpd.GeoSeries:
     """The bundled prefectures simplified as one coverage at ``tolerance_m`` (WGS 84), cached on disk."""
     units = prefectures()
+
+    def compute() -> np.ndarray:
+        local = units.geometry.to_crs(CHINA_ALBERS)
+        simple = gpd.GeoSeries(shapely.coverage_simplify(local.values, tolerance_m), crs=CHINA_ALBERS)
+        return simple.to_crs("EPSG:4326").values
+
+    name = f"display_{_source_key(prefectures_file)}_{tolerance_m:g}m.npz"
+    return gpd.GeoSeries(_stored(name, len(units), compute), index=units.index, crs="EPSG:4326")
+
+
+@functools.lru_cache(maxsize=16)
+def _simplified(wkb: tuple, crs_name: str, tolerance_m: float) -> tuple:
+    def compute() -> np.ndarray:
+        geoms = gpd.GeoSeries(shapely.from_wkb(np.array(wkb, dtype=object)), crs=crs_name)
+        crs = local_crs(geoms)
+        local = geoms.to_crs(crs).values
+        simple = (
+            shapely.coverage_simplify(local, tolerance_m)
+            if shapely.coverage_is_valid(local)
+            else shapely.simplify(local, tolerance_m, preserve_topology=True)
+        )
+        return gpd.GeoSeries(simple, crs=crs).to_crs(crs_name).values
+
+    blob = b"".join(wkb)
+    if len(blob) < _STORE_BYTES:  # small layers are simplified in milliseconds: not worth a file
+        return tuple(shapely.to_wkb(compute()))
+    digest = hashlib.sha256(blob + crs_name.encode()).hexdigest()[:16]
+    name = f"display_layer_{digest}_{shapely.geos_version_string}_{tolerance_m:g}m.npz"
+    return tuple(shapely.to_wkb(_stored(name, len(wkb), compute)))
+
+
+_STORE_BYTES = 1_000_000  # layers of more WKB than this keep their simplification in the user cache
+
+
+def _source_key(path_of) -> str:
+    """The digest of a bundled file and the GEOS version: what a stored simplification depends on."""
     try:
-        path = cache_dir() / f"display_{file_digest(prefectures_file())}_{shapely.geos_version_string}_{tolerance_m:g}m.npz"
-    except OSError:  # no usable cache: simplify in this process
-        path = None
-    cached = None if path is None else _read_geometries(path, len(units))
-    if cached is not None:
-        return gpd.GeoSeries(cached, index=units.index, crs="EPSG:4326")
-    local = units.geometry.to_crs(CHINA_ALBERS)
-    light = gpd.GeoSeries(shapely.coverage_simplify(local.values, tolerance_m), index=units.index, crs=CHINA_ALBERS)
-    light = light.to_crs("EPSG:4326")
-    if path is not None:
-        _write_geometries(path, light.values)
-    return light
+        return f"{file_digest(path_of())}_{shapely.geos_version_string}"
+    except OSError:
+        return ""
+
+
+def _stored(name: str, n: int, compute) -> np.ndarray:
+    """``compute()`` (``n`` geometries), kept as ``name`` in the user cache and read from there later.
+
+    A missing, truncated or foreign file is computed again and rewritten; a cache that cannot be
+    written is skipped (the result is then computed in every process).
+    """
+    try:
+        path = cache_dir() / name
+    except OSError:
+        return compute()
+    stored = _read_geometries(path, n)
+    if stored is not None:
+        return stored
+    geometries = compute()
+    _write_geometries(path, geometries)
+    return geometries
 
 
 def _read_geometries(path, n: int) -> np.ndarray | None:
@@ -136,16 +247,3 @@ def _write_geometries(path, geometries: np.ndarray) -> None:
         replace_atomically(path, write)
     except OSError:
         pass
-
-
-@functools.lru_cache(maxsize=16)
-def _simplified(wkb: tuple, crs_name: str, tolerance_m: float) -> tuple:
-    geoms = gpd.GeoSeries(shapely.from_wkb(np.array(wkb, dtype=object)), crs=crs_name)
-    crs = local_crs(geoms)
-    local = geoms.to_crs(crs).values
-    simple = (
-        shapely.coverage_simplify(local, tolerance_m)
-        if shapely.coverage_is_valid(local)
-        else shapely.simplify(local, tolerance_m, preserve_topology=True)
-    )
-    return tuple(shapely.to_wkb(gpd.GeoSeries(simple, crs=crs).to_crs(crs_name).values))

@@ -25,13 +25,12 @@ from matplotlib.patheffects import withStroke
 from geolink.agglomerations import agglomeration_groups, agglomeration_outline, agglomerations
 from geolink.boundaries import is_national, maritime_line, prefectures
 from geolink.classes import MISSING_COLOR, MISSING_LABEL, Classes, classify
-from geolink.display import display_simplified, display_tolerance
+from geolink.display import PIXELS, display_simplified, display_tolerance, draw_polygons
 from geolink.fonts import cjk_font
 from geolink.projection import local_crs
 
 HALO = [withStroke(linewidth=2.2, foreground="white")]
 SANSHA = "460300"  # 三沙: drawn in the 南海诸岛 inset of national maps
-PIXELS = 3000  # polygons are simplified to 1/PIXELS of the map's diagonal: finer than the PNG can show
 
 
 def _figure(figsize) -> tuple[Figure, object]:
@@ -186,9 +185,9 @@ def choropleth(
     inset = is_national(data) if south_china_sea == "auto" else bool(south_china_sea)
     fig, ax = _figure(figsize)
     if context is not None:
-        display_simplified(context, tolerance).to_crs(crs).plot(ax=ax, color="#f2f2f2", edgecolor="#bdbdbd", linewidth=0.3)
+        draw_polygons(ax, display_simplified(context, tolerance).to_crs(crs), facecolor="#f2f2f2", edgecolor="#bdbdbd", linewidth=0.3)
     colors = classes.colors_of(shown[value])
-    shown.plot(ax=ax, color=colors, edgecolor="white", linewidth=0.4)
+    draw_polygons(ax, shown, facecolor=colors, edgecolor="white", linewidth=0.4)
     lines = _outlines(outlines, crs)
     if lines is not None:
         lines.boundary.plot(ax=ax, color="#222222", linewidth=1.2)
@@ -220,7 +219,8 @@ def _south_china_sea_inset(ax, shown: gpd.GeoDataFrame, colors, crs: str) -> Non
     line = maritime_line().to_crs(crs)
     box = gpd.GeoSeries([shapely.box(105.5, 2.5, 123.5, 24.5)], crs="EPSG:4326").to_crs(crs).total_bounds
     inset = ax.inset_axes([0.81, 0.01, 0.185, 0.30])
-    shown.plot(ax=inset, color=colors, edgecolor="#888888", linewidth=0.3)
+    near = shown.intersects(shapely.box(*box)).to_numpy()  # only the units the inset shows
+    draw_polygons(inset, shown[near], facecolor=colors[near], edgecolor="#888888", linewidth=0.3)
     line.plot(ax=inset, color="#555555", linewidth=0.9)
     inset.set_xlim(box[0], box[2])
     inset.set_ylim(box[1], box[3])
@@ -289,12 +289,12 @@ def agglomeration_map(
     tolerance = display_tolerance(context, PIXELS)
     shown = display_simplified(context, tolerance).to_crs(crs)
     members = display_simplified(members, tolerance)
-    shown.plot(ax=ax, color="#f2f2f2", edgecolor="#c8c8c8", linewidth=0.3)
+    draw_polygons(ax, shown, facecolor="#f2f2f2", edgecolor="#c8c8c8", linewidth=0.3)
     palette = colormaps["tab10"]
     handles = []
     for i, (gid, part) in enumerate(members.groupby("group", sort=False)):
         color = palette(i % 10)
-        part.to_crs(crs).plot(ax=ax, color=color, edgecolor="white", linewidth=0.3, alpha=0.85)
+        draw_polygons(ax, part.to_crs(crs), facecolor=color, edgecolor="white", linewidth=0.3, alpha=0.85)
         handles.append(Patch(facecolor=color, label=f"{label_of[gid]} ({len(part)})"))
     agglomeration_outline(list(label_of)).to_crs(crs).boundary.plot(ax=ax, color="#333333", linewidth=0.8)
     if labels:
@@ -425,7 +425,7 @@ def map_distance_decay(
     crs = local_crs(pd.concat([units[["geometry"]], target]))
     fig, ax = _figure(figsize)
     if context is not None:
-        context.to_crs(crs).plot(ax=ax, color="#f4f4f4", edgecolor="#8c8c8c", linewidth=0.6)
+        draw_polygons(ax, context.to_crs(crs), facecolor="#f4f4f4", edgecolor="#8c8c8c", linewidth=0.6)
     t = target.to_crs(crs)
     for r in rings_km:
         t.buffer(r * 1000).boundary.plot(ax=ax, color="#6baed6", linewidth=0.8, linestyle="--")

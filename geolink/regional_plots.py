@@ -146,7 +146,8 @@ def lisa_map(
     (11, 10)
     """
     from geolink.boundaries import prefectures, provinces
-    from geolink.maps import local_crs
+    from geolink.display import PIXELS, display_simplified, display_tolerance, draw_polygons
+    from geolink.projection import local_crs
 
     table = result.table
     unit, period_col = result.unit, result.time
@@ -166,17 +167,20 @@ def lisa_map(
     cjk_font()
     shown = units.loc[codes.to_numpy()].assign(cluster=table["cluster"].to_numpy())
     crs = local_crs(shown)
-    shown = shown.to_crs(crs)
+    tolerance = display_tolerance(shown, PIXELS)
+    shown = display_simplified(shown, tolerance).to_crs(crs)
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     ax.set_axis_off()
     minx, miny, maxx, maxy = shown.total_bounds
     pad = 0.05 * max(maxx - minx, maxy - miny)
-    context = provinces(resolution=resolution).to_crs(crs).cx[minx - pad : maxx + pad, miny - pad : maxy + pad]
-    context.plot(ax=ax, color="white", edgecolor="#bbbbbb", linewidth=0.5)
-    absent = units.drop(index=codes.to_numpy()).to_crs(crs).cx[minx:maxx, miny:maxy]
-    absent.plot(ax=ax, color=MISSING_COLOR, edgecolor="white", linewidth=0.3)
-    shown.plot(ax=ax, color=shown["cluster"].map({k: c for k, (c, _) in LISA_CATEGORIES.items()}), edgecolor="white", linewidth=0.3)
+    context = display_simplified(provinces(resolution=resolution), tolerance).to_crs(crs)
+    context = context.cx[minx - pad : maxx + pad, miny - pad : maxy + pad]
+    draw_polygons(ax, context, facecolor="white", edgecolor="#bbbbbb", linewidth=0.5)
+    absent = display_simplified(units.drop(index=codes.to_numpy()), tolerance).to_crs(crs).cx[minx:maxx, miny:maxy]
+    draw_polygons(ax, absent, facecolor=MISSING_COLOR, edgecolor="white", linewidth=0.3)
+    colors = shown["cluster"].map({k: c for k, (c, _) in LISA_CATEGORIES.items()}).to_numpy()
+    draw_polygons(ax, shown, facecolor=colors, edgecolor="white", linewidth=0.3)
     context.boundary.plot(ax=ax, color="#888888", linewidth=0.6)
     ax.set_xlim(minx - pad, maxx + pad)
     ax.set_ylim(miny - pad, maxy + pad)
