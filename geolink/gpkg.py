@@ -55,14 +55,12 @@ _SIDECARS = ("-journal", "-wal", "-shm")
 
 def sanitise_names(names) -> dict[str, str]:
     """Original column name → ASCII field name (pinyin for Chinese, ``[a-z0-9_]``, ≤ 63, unique)."""
-    from pypinyin import lazy_pinyin
-
     out: dict[str, str] = {}
     used: set[str] = set()
     for name in names:
         text = unicodedata.normalize("NFKC", str(name))
         segments = re.split(r"([\u3400-\u9fff]+)", text)
-        parts = ["".join(lazy_pinyin(seg)) if re.match(r"[\u3400-\u9fff]", seg) else seg for seg in segments]
+        parts = [_pinyin(seg) if re.match(r"[\u3400-\u9fff]", seg) else seg for seg in segments]
         ascii_ = "_".join(p for p in parts if p).encode("ascii", "ignore").decode()
         field = re.sub(r"[^0-9a-zA-Z]+", "_", ascii_).strip("_").lower() or "field"
         if field[0].isdigit():
@@ -75,6 +73,13 @@ def sanitise_names(names) -> dict[str, str]:
         used.add(field)
         out[name] = field
     return out
+
+
+def _pinyin(chinese: str) -> str:
+    """Toneless pinyin of Chinese text, words read as words (重庆 chongqing); pypinyin loads on first need."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(chinese))
 
 
 @dataclass(frozen=True)

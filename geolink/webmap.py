@@ -25,6 +25,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geolink.agglomerations import agglomeration_outline
 from geolink.boundaries import is_national, maritime_line
@@ -94,10 +95,18 @@ def _category_colors(values: pd.Series, categories) -> tuple[np.ndarray, list[tu
     return colors, entries + ([(MISSING_COLOR, MISSING_LABEL, missing)] if missing else [])
 
 
+COORDINATE_DIGITS = 5  # decimals of the degrees written into the page: 1e-5° ≈ 1 m
+
+
 def _to_display(gdf: gpd.GeoDataFrame, shift: bool) -> gpd.GeoDataFrame:
-    """WGS 84, shifted to GCJ-02 when drawn over Amap tiles."""
+    """WGS 84 (GCJ-02 when drawn over Amap tiles), coordinates rounded to ``COORDINATE_DIGITS``.
+
+    Rounding to about a metre keeps shared borders shared (equal vertices stay equal) and
+    halves the page against full float precision.
+    """
     gdf = gdf.to_crs("EPSG:4326")
-    return gdf.set_geometry(convert_geometry(gdf.geometry.values, "wgs84", "gcj02")) if shift else gdf
+    geoms = convert_geometry(gdf.geometry.values, "wgs84", "gcj02") if shift else gdf.geometry.values
+    return gdf.set_geometry(shapely.transform(geoms, lambda xy: np.round(xy, COORDINATE_DIGITS)))
 
 
 def _add_assets(fmap: folium.Map, self_contained: bool, asset_base_url: str | None) -> None:
