@@ -12,7 +12,7 @@ import time
 
 t0 = time.perf_counter()
 import esda  # noqa: E402, F401  (the PySAL packages load on first use; their import is counted here)
-import giddy.markov  # noqa: E402, F401
+import mapclassify  # noqa: E402, F401
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import spreg  # noqa: E402, F401

@@ -9,11 +9,12 @@ Markov chains of distribution dynamics (Quah 1993, "Empirical cross-section
 dynamics in economic growth"): every unit is classed each period into k
 quantile classes of that period (or by fixed class bounds);
 ``P[a, b] = n_ab / n_a`` over consecutive periods, its steady state and the
-mean first passage times (PySAL giddy ``Markov``).  Spatial Markov (Rey 2001,
-"Spatial empirics for economic growth and convergence"): the same,
-conditioned on the class of the unit's spatial lag, with the homogeneity
-tests Q and LR of Bickenbach and Bode (2003, "Evaluating the Markov property
-in studies of economic convergence") (giddy ``Spatial_Markov``).
+mean first passage times (Kemeny and Snell 1976, *Finite Markov Chains*).
+Spatial Markov (Rey 2001, "Spatial empirics for economic growth and
+convergence"): the same, conditioned on the class of the unit's spatial lag,
+with the homogeneity tests Q and LR of Bickenbach and Bode (2003, "Evaluating
+the Markov property in studies of economic convergence").  The chain algebra
+is in numpy/scipy (``geolink._markov``); the tests check it against PySAL giddy.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from geolink._checks import concat_dropped
+from geolink._markov import first_passage, homogeneity, row_probabilities, steady_state, transition_counts
 from geolink._regional import attach_group, named, panel, periods
 
 BANDWIDTHS = ("scott", "silverman")
@@ -251,7 +253,7 @@ class MarkovResult:
     classes : each unit's class per period (tidy).
     labels : class labels, lowest first (``Q1`` … for quantiles).
     dropped : rows left out (missing values with ``dropna=True``) and why.
-    notes : warnings (uneven periods, classes never left, no unique steady state).
+    notes : warnings (uneven periods, classes never left, transient classes, no unique steady state).
 
     Examples
     --------
@@ -336,26 +338,26 @@ def markov(
     >>> res.probabilities.values.tolist(), res.steady_state.round(2).tolist()
     ([[0.5, 0.5], [0.5, 0.5]], [0.5, 0.5])
     """
-    from giddy.markov import Markov
-
     wide, dropped, notes = _wide(data, value, unit, time, dropna)
     ids, labels = _classes(wide, k, bins)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        m = Markov(ids, classes=np.arange(len(labels)), summary=False)
-        steady = np.asarray(m.steady_state, float)
-        mfpt = np.asarray(m.mfpt, float)
-    if steady.ndim != 1:
-        notes.append(f"the chain has {len(steady)} closed sets of classes: no unique steady state (NaN), first passage times between sets are infinite")
+    counts = transition_counts(ids, len(labels))
+    probs = row_probabilities(counts)
+    steady, closed = steady_state(probs)
+    mfpt = first_passage(probs)
+    if steady is None:
+        notes.append(f"the chain has {len(closed)} closed sets of classes: no unique steady state (NaN), first passage times between sets are infinite")
         steady = np.full(len(labels), np.nan)
-        mfpt = mfpt if mfpt.shape == (len(labels), len(labels)) else np.full((len(labels), len(labels)), np.nan)
-    empty = [labels[i] for i in np.flatnonzero(m.transitions.sum(axis=1) == 0)]
+    else:
+        transient = [labels[i] for i in np.flatnonzero(steady == 0)]
+        if transient:
+            notes.append(f"class(es) {transient} are transient (left for good): steady-state share 0, infinite recurrence time")
+    empty = [labels[i] for i in np.flatnonzero(counts.sum(axis=1) == 0)]
     if empty:
         notes.append(f"no transition starts in class(es) {empty}: their rows of probabilities are zero")
     return MarkovResult(
-        transitions=_tidy(m.transitions, m.p, labels),
-        counts=_matrix(m.transitions.astype(int), labels),
-        probabilities=_matrix(m.p, labels),
+        transitions=_tidy(counts, probs, labels),
+        counts=_matrix(counts.astype(int), labels),
+        probabilities=_matrix(probs, labels),
         steady_state=pd.Series(steady, index=pd.Index(labels, name="class"), name="steady_state"),
         first_passage=_matrix(mfpt, labels),
         classes=_class_table(wide, ids, labels, unit, time, value),
@@ -365,20 +367,21 @@ def markov(
     )
 
 
-def _conditional_steady_states(T: np.ndarray, P: np.ndarray, lag_labels: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Steady state per lag class; NaN (with a note) where a class is never left or the chain is reducible."""
-    from giddy.ergodic import steady_state
-
+def _conditional_steady_states(T: np.ndarray, P: np.ndarray, labels: list[str], lag_labels: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Steady state per lag class; NaN (with a note) where a class is never left or there are several closed sets."""
     out, notes = np.full(P.shape[:2], np.nan), []
     for j, p in enumerate(P):
         if (T[j].sum(axis=1) == 0).any():
             notes.append(f"{lag_labels[j]}: some classes have no transition; no steady state (NaN)")
             continue
-        s = np.asarray(steady_state(p), float)
-        if s.ndim == 1:
-            out[j] = s
-        else:
-            notes.append(f"{lag_labels[j]}: the chain is reducible; no unique steady state (NaN)")
+        s, closed = steady_state(p)
+        if s is None:
+            notes.append(f"{lag_labels[j]}: the chain has {len(closed)} closed sets of classes; no unique steady state (NaN)")
+            continue
+        out[j] = s
+        transient = [labels[i] for i in np.flatnonzero(s == 0)]
+        if transient:
+            notes.append(f"{lag_labels[j]}: class(es) {transient} are transient (left for good): steady-state share 0")
     return out, notes
 
 
@@ -399,7 +402,7 @@ class SpatialMarkovResult:
     labels, lag_labels : the value classes and the lag classes, lowest first.
     weights : the libpysal Graph used (row-standardised for the lag).
     dropped : rows left out (missing values with ``dropna=True``) and why.
-    notes : what was done to the weights, lag classes without a steady state.
+    notes : what was done to the weights, lag classes without a steady state or with transient classes.
 
     Examples
     --------
@@ -488,7 +491,7 @@ def spatial_markov(
     >>> res.lag_labels, list(res.tests.index), int(res.transitions["count"].sum())
     (['lag Q1', 'lag Q2'], ['Q', 'LR'], 30)
     """
-    from giddy.markov import Spatial_Markov
+    import mapclassify as mc
 
     from geolink.weights import graph_for
 
@@ -497,33 +500,32 @@ def spatial_markov(
     wide.index = frame["unit"].to_numpy()
     notes += weight_notes
     ids, labels = _classes(wide, k, bins)
+    lag = graph.transform("r").sparse @ wide.to_numpy()  # rows: the graph's units, in wide's order
     if bins is None:
         m = k if m is None else m
         if not (isinstance(m, (int, np.integer)) and m >= 2):
             raise ValueError(f"m must be an integer ≥ 2, got {m!r}")
-        options = {"k": k, "m": m, "fixed": False}
+        lag_ids = np.column_stack([mc.Quantiles(lag[:, t], k=m).yb for t in range(lag.shape[1])])
+        lag_labels = [f"lag Q{i + 1}" for i in range(m)]
     else:
         lag_bins = bins if lag_bins is None else lag_bins
-        options = {"cutoffs": list(bins), "lag_cutoffs": list(lag_bins)}
-    w = graph.transform("r").to_W()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        sm = Spatial_Markov(wide.to_numpy(), w, **options)
-        lag_labels = [f"lag {lab}" for lab in ([f"Q{i + 1}" for i in range(sm.m)] if bins is None else _bin_labels(lag_bins))]
-        steady, steady_notes = _conditional_steady_states(sm.T, sm.P, lag_labels)
+        lag_ids = mc.UserDefined(lag.ravel(), [*lag_bins, np.inf]).yb.reshape(lag.shape)
+        lag_labels = [f"lag {lab}" for lab in _bin_labels(lag_bins)]
+    T = transition_counts(ids, len(labels), lag_ids, len(lag_labels))
+    P = row_probabilities(T)
+    steady, steady_notes = _conditional_steady_states(T, P, labels, lag_labels)
     notes += steady_notes
-    if not np.array_equal(sm.class_ids, ids):
-        raise RuntimeError("giddy's classes differ from geolink's: please report")  # the same mapclassify calls
     tidy = pd.concat(
-        [_tidy(sm.T[j], sm.P[j], labels).assign(lag_class=lag_labels[j]) for j in range(sm.m)], ignore_index=True
+        [_tidy(T[j], P[j], labels).assign(lag_class=lag_labels[j]) for j in range(len(lag_labels))], ignore_index=True
     )[["lag_class", "from", "to", "count", "probability"]]
+    ht = homogeneity(T)
     tests = pd.DataFrame(
-        {"statistic": [float(sm.Q), float(sm.LR)], "df": [int(sm.dof_hom)] * 2, "p_value": [float(sm.Q_p_value), float(sm.LR_p_value)]},
+        {"statistic": [ht["Q"], ht["LR"]], "df": [ht["dof"]] * 2, "p_value": [ht["Q_p_value"], ht["LR_p_value"]]},
         index=pd.Index(["Q", "LR"], name="test"),
     )
     return SpatialMarkovResult(
         transitions=tidy,
-        probabilities=_matrix(sm.p, labels),
+        probabilities=_matrix(row_probabilities(T.sum(axis=0)), labels),
         steady_state=pd.DataFrame(steady, index=pd.Index(lag_labels, name="lag_class"), columns=labels),
         tests=tests,
         classes=_class_table(wide, ids, labels, unit, time, value),

@@ -152,3 +152,307 @@ def test_spatial_markov_lag_classes_by_hand():
         got = res.transitions[res.transitions.lag_class == label].pivot(index="from", columns="to", values="count")
         np.testing.assert_array_equal(got.loc[res.labels, res.labels].to_numpy(), T[j])
     assert res.tests.loc["Q", "df"] == res.tests.loc["LR", "df"]
+
+
+# --- the numpy/scipy chain algebra against hand results and PySAL giddy (the reference; test extra) ------------
+
+OZ = np.array([[0.5, 0.25, 0.25], [0.5, 0, 0.5], [0.25, 0.25, 0.5]])
+
+
+def _steps_panel(pairs):
+    """One unit per transition a → b (two periods), values in classes 0, 1, 2, … of bins 0.5, 1.5, …"""
+    return pd.DataFrame(
+        [{"adcode": f"u{i}", "year": t, "v": float(c)} for i, ab in enumerate(pairs) for t, c in zip((1, 2), ab, strict=True)]
+    )
+
+
+def _bins(k):
+    return [c + 0.5 for c in range(k - 1)]
+
+
+def _first_passage_by_definition(P, M):
+    """M[i, j] finite ⇔ j is reached from i with probability 1, and then m_ij = 1 + Σ_{l≠j} P_il m_lj (0·∞ = 0)."""
+    k = len(P)
+    P = P + np.diag(P.sum(axis=1) == 0)  # a class nothing leaves is absorbing
+    for j in range(k):
+        absorbed = P.copy()
+        absorbed[j] = np.eye(k)[j]
+        hit = np.linalg.matrix_power(absorbed, 2**14)[:, j]  # probability of ever reaching j
+        others = np.arange(k) != j
+        for i in range(k):
+            nxt = np.flatnonzero((P[i] > 0) & others)
+            expected = 1 + P[i, nxt] @ M[nxt, j]
+            if i != j:
+                assert np.isfinite(M[i, j]) == (hit[i] > 1 - 1e-9), (i, j, hit[i])
+            assert M[i, j] == pytest.approx(expected, rel=1e-12) or (np.isinf(M[i, j]) and np.isinf(expected))
+
+
+def test_land_of_oz_by_hand():
+    """Kemeny and Snell (1976), Land of Oz: π = (.4, .2, .4); mean first passage times by hand."""
+    from geolink._markov import first_passage, steady_state
+
+    pi, closed = steady_state(OZ)
+    np.testing.assert_allclose(pi, [0.4, 0.2, 0.4], rtol=1e-15)
+    assert len(closed) == 1
+    M = [[2.5, 4, 10 / 3], [8 / 3, 5, 8 / 3], [10 / 3, 4, 2.5]]
+    np.testing.assert_allclose(first_passage(OZ), M, rtol=1e-13)
+    # the same chain from a panel: 12 units, one transition each, counts 2 1 1 / 2 0 2 / 1 1 2
+    counts = [[2, 1, 1], [2, 0, 2], [1, 1, 2]]
+    pairs = [(a, b) for a in range(3) for b in range(3) for _ in range(counts[a][b])]
+    res = markov(_steps_panel(pairs), "v", bins=_bins(3))
+    np.testing.assert_array_equal(res.counts, counts)
+    np.testing.assert_allclose(res.probabilities, OZ, rtol=1e-15)
+    np.testing.assert_allclose(res.steady_state, [0.4, 0.2, 0.4], rtol=1e-15)
+    np.testing.assert_allclose(res.first_passage, M, rtol=1e-13)
+    assert res.notes == []
+
+
+def test_markov_absorbing_class_by_hand():
+    """Class 2 is entered and never left: it holds the whole steady state; 0 and 1 are transient.
+    P = [[.5, .5, 0], [1/3, 0, 2/3], [0, 0, 1]]: to 2, m0 = 1 + m0/2 + m1/2 and m1 = 1 + m0/3, so
+    m0 = 4.5, m1 = 2.5; 0 is left only for 1 (m01 = 2); 1 and 2 may never come back to 0, 2 never to 1."""
+    seqs = {"a": [0, 0, 1, 2, 2], "b": [1, 0, 0, 1, 2], "c": [2, 2, 2, 2, 2]}
+    data = pd.DataFrame([{"adcode": u, "year": t, "v": float(c)} for u, s in seqs.items() for t, c in enumerate(s)])
+    res = markov(data, "v", bins=_bins(3))
+    np.testing.assert_array_equal(res.counts, [[2, 2, 0], [1, 0, 2], [0, 0, 5]])
+    np.testing.assert_allclose(res.steady_state, [0, 0, 1])
+    inf = np.inf
+    np.testing.assert_allclose(res.first_passage, [[inf, 2, 4.5], [inf, inf, 2.5], [inf, inf, 1]], rtol=1e-13)
+    assert res.notes == ["class(es) ['≤ 0.5', '(0.5, 1.5]'] are transient (left for good): steady-state share 0, infinite recurrence time"]
+    _first_passage_by_definition(res.probabilities.to_numpy(), res.first_passage.to_numpy())
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in multiply:RuntimeWarning")  # inside giddy
+def test_markov_class_never_left_by_hand():
+    """Class 2 occurs only in the last period: its row is empty (zero probabilities) and it counts as
+    absorbing, as in giddy. P = [[.5, .5, 0], [.5, 0, .5], [0, 0, 0]]: to 2, m0 = 1 + m0/2 + m1/2 and
+    m1 = 1 + m0/2, so m0 = 6, m1 = 4."""
+    from giddy.ergodic import mfpt
+
+    seqs = {"a": [0, 1, 2], "b": [1, 0, 0], "c": [0, 0, 1]}
+    data = pd.DataFrame([{"adcode": u, "year": t, "v": float(c)} for u, s in seqs.items() for t, c in enumerate(s)])
+    res = markov(data, "v", bins=_bins(3))
+    P = res.probabilities.to_numpy()
+    np.testing.assert_allclose(P, [[0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0, 0]])
+    np.testing.assert_allclose(res.steady_state, [0, 0, 1])
+    inf = np.inf
+    np.testing.assert_allclose(res.first_passage, [[inf, 2, 6], [inf, inf, 4], [inf, inf, 1]], rtol=1e-13)
+    np.testing.assert_allclose(res.first_passage, mfpt(P, fill_empty_classes=True), rtol=1e-12)
+    assert "no transition starts in class(es) ['> 1.5']: their rows of probabilities are zero" in res.notes
+
+
+def test_two_closed_sets_by_hand():
+    """{0, 1} and {2, 3} are closed: no unique steady state; passage times within a set are those of its
+    own chain (π = (1/3, 2/3) and (3/7, 4/7); m01 = 1/.5, m10 = 1/.25, m23 = 1/.8, m32 = 1/.6), between
+    the sets infinite.  giddy 2.3.8's mfpt gives ∞ for every column here (its solve is singular)."""
+    from geolink._markov import first_passage, steady_state
+
+    P = np.array([[0.5, 0.5, 0, 0], [0.25, 0.75, 0, 0], [0, 0, 0.2, 0.8], [0, 0, 0.6, 0.4]])
+    pi, closed = steady_state(P)
+    assert pi is None and [c.tolist() for c in closed] == [[0, 1], [2, 3]]
+    inf = np.inf
+    M = [[3, 2, inf, inf], [4, 1.5, inf, inf], [inf, inf, 7 / 3, 1.25], [inf, inf, 5 / 3, 7 / 4]]
+    np.testing.assert_allclose(first_passage(P), M, rtol=1e-13)
+    # a transient state 4 feeding both sets: reaches neither with certainty
+    P5 = np.zeros((5, 5))
+    P5[:4, :4] = P
+    P5[4] = [0.2, 0, 0, 0.3, 0.5]
+    M5 = first_passage(P5)
+    np.testing.assert_allclose(M5[:4, :4], M, rtol=1e-13)
+    assert np.isinf(M5[4]).all() and np.isinf(M5[:4, 4]).all()
+    _first_passage_by_definition(P5, M5)
+    # through markov(): NaN steady state and the note
+    pairs = [(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3)]
+    res = markov(_steps_panel(pairs), "v", bins=_bins(4))
+    assert res.steady_state.isna().all()
+    assert res.notes == ["the chain has 2 closed sets of classes: no unique steady state (NaN), first passage times between sets are infinite"]
+    np.testing.assert_allclose(res.first_passage, [[2, 2, inf, inf], [2, 2, inf, inf], [inf, inf, 2, 2], [inf, inf, 2, 2]])
+
+
+def _assert_first_passage_like_giddy(M, ref):
+    """Our passage times against giddy's ``mfpt(P, fill_empty_classes=True)``.
+
+    Irreducible chains: equal.  Reducible chains: giddy's column j is only meant to be right when every
+    closed class not holding j is a single absorbing class (otherwise it returns ∞ for the whole column
+    or raises), and even then its solve of a singular system may return ~1e15 instead of ∞ when LAPACK
+    meets a rounding-size pivot rather than an exact zero; so there: equal where ours is finite, ∞ or
+    > 1e14 where ours is ∞."""
+    from geolink._markov import communication_classes, fill_empty_rows
+
+    P = fill_empty_rows(ref.p)
+    label, closed = communication_classes(P)
+    G = np.asarray(ref.mfpt, float)
+    if label.max() == 0:
+        np.testing.assert_allclose(M, G, rtol=1e-12)
+        return
+    for j in range(len(P)):
+        if all(len(c) == 1 for c in closed if j not in c):
+            finite = np.isfinite(M[:, j])
+            np.testing.assert_allclose(M[finite, j], G[finite, j], rtol=1e-12)
+            assert (G[~finite, j] > 1e14).all()
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in multiply:RuntimeWarning")  # inside giddy
+@pytest.mark.parametrize("seed", range(6))
+def test_markov_matches_giddy_on_random_panels(seed):
+    """Quantile classes of persistent random panels (k = 3…5, n = 20…200, t = 3…10)."""
+    from giddy.markov import Markov
+
+    rng = np.random.default_rng(seed)
+    for _ in range(4):
+        k, n, t = int(rng.integers(3, 6)), int(rng.integers(20, 201)), int(rng.integers(3, 11))
+        y = np.cumsum(rng.normal(size=(n, t)) * np.r_[3.0, np.full(t - 1, rng.uniform(0.1, 1))], axis=1)
+        data = pd.DataFrame({"adcode": np.repeat(np.arange(n), t), "year": np.tile(np.arange(t), n), "v": y.ravel()})
+        res = markov(data, "v", k=k)
+        ids = res.classes.pivot(index="adcode", columns="year", values="class_id").to_numpy()
+        ref = Markov(ids, classes=np.arange(k), summary=False)
+        np.testing.assert_array_equal(res.counts, ref.transitions)
+        np.testing.assert_allclose(res.probabilities, ref.p, rtol=1e-14, atol=0)
+        ss = np.asarray(ref.steady_state)
+        if ss.ndim == 1 or len(ss) == 1:
+            np.testing.assert_allclose(res.steady_state, ss.ravel(), rtol=1e-12, atol=1e-15)
+        else:
+            assert res.steady_state.isna().all()
+        _assert_first_passage_like_giddy(res.first_passage.to_numpy(), ref)
+        _first_passage_by_definition(res.probabilities.to_numpy(), res.first_passage.to_numpy())
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in multiply:RuntimeWarning")  # inside giddy
+@pytest.mark.parametrize("seed", range(4))
+def test_markov_matches_giddy_on_sparse_chains(seed):
+    """Class paths simulated from random sparse transition matrices (often reducible: absorbing classes,
+    transient classes, several closed sets), read through fixed bins."""
+    from giddy.markov import Markov
+
+    rng = np.random.default_rng(100 + seed)
+    for _ in range(10):
+        k, n, t = int(rng.integers(3, 6)), int(rng.integers(20, 201)), int(rng.integers(3, 11))
+        Q = rng.uniform(size=(k, k)) * (rng.uniform(size=(k, k)) < 0.35) + np.diag(rng.uniform(size=k) < 0.8)
+        Q /= Q.sum(axis=1, keepdims=True).clip(1e-300)
+        ids = np.zeros((n, t), int)
+        ids[:, 0] = rng.integers(0, k, n)
+        for s in range(1, t):
+            ids[:, s] = [rng.choice(k, p=Q[c]) if Q[c].sum() else c for c in ids[:, s - 1]]
+        data = pd.DataFrame({"adcode": np.repeat(np.arange(n), t), "year": np.tile(np.arange(t), n), "v": ids.ravel().astype(float)})
+        res = markov(data, "v", bins=_bins(k))
+        ref = Markov(ids, classes=np.arange(k), summary=False)
+        np.testing.assert_array_equal(res.counts, ref.transitions)
+        np.testing.assert_allclose(res.probabilities, ref.p, rtol=1e-14, atol=0)
+        ss = np.asarray(ref.steady_state)
+        if ss.ndim == 1 or len(ss) == 1:
+            np.testing.assert_allclose(res.steady_state, ss.ravel(), rtol=1e-12, atol=1e-15)
+        else:
+            assert res.steady_state.isna().all() and len(ss) > 1
+        _assert_first_passage_like_giddy(res.first_passage.to_numpy(), ref)
+        _first_passage_by_definition(res.probabilities.to_numpy(), res.first_passage.to_numpy())
+
+
+def _compare_spatial(res, sm):
+    T = np.stack([
+        res.transitions[res.transitions.lag_class == lab].pivot(index="from", columns="to", values="count").loc[res.labels, res.labels].to_numpy()
+        for lab in res.lag_labels
+    ])
+    P = np.stack([
+        res.transitions[res.transitions.lag_class == lab].pivot(index="from", columns="to", values="probability").loc[res.labels, res.labels].to_numpy()
+        for lab in res.lag_labels
+    ])
+    np.testing.assert_array_equal(T, sm.T)
+    np.testing.assert_allclose(P, sm.P, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(res.probabilities, sm.p, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(res.tests["statistic"], [sm.Q, sm.LR], rtol=1e-10)
+    np.testing.assert_allclose(res.tests["p_value"], [sm.Q_p_value, sm.LR_p_value], rtol=1e-10, atol=1e-10)
+    assert (res.tests["df"] == sm.dof_hom).all()
+    from giddy.ergodic import steady_state
+
+    for j in range(len(T)):
+        if (T[j].sum(axis=1) == 0).any():  # giddy raises; geolink: NaN with a note
+            assert res.steady_state.iloc[j].isna().all()
+            continue
+        s = np.asarray(steady_state(sm.P[j]), float)
+        if s.ndim == 1 or len(s) == 1:
+            np.testing.assert_allclose(res.steady_state.iloc[j], s.ravel(), rtol=1e-12, atol=1e-15)
+        else:
+            assert res.steady_state.iloc[j].isna().all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_spatial_markov_matches_giddy_on_a_lattice(seed):
+    from giddy.markov import Spatial_Markov
+    from libpysal.graph import Graph
+    from libpysal.weights import lat2W
+
+    rng = np.random.default_rng(seed)
+    rows, cols, t = int(rng.integers(5, 12)), int(rng.integers(5, 12)), int(rng.integers(3, 11))
+    w = lat2W(rows, cols, rook=bool(seed % 2))
+    n = rows * cols
+    k, m = int(rng.integers(3, 6)), int(rng.integers(3, 6))
+    y = np.cumsum(rng.normal(size=(n, t)), axis=1)
+    data = pd.DataFrame({"cell": np.repeat(np.arange(n), t), "year": np.tile(np.arange(t), n), "y": y.ravel()})
+    res = spatial_markov(data, "y", unit="cell", weights=Graph.from_W(w), k=k, m=m)
+    w.transform = "r"
+    sm = Spatial_Markov(y, w, k=k, m=m, fixed=False)
+    _compare_spatial(res, sm)
+    # fixed bins for the values and the lags
+    bins, lag_bins = list(np.quantile(y, [0.2, 0.5, 0.8])), list(np.quantile(y, [0.3, 0.7]))
+    res = spatial_markov(data, "y", unit="cell", weights=Graph.from_W(w), bins=bins, lag_bins=lag_bins)
+    sm = Spatial_Markov(y, w, cutoffs=bins, lag_cutoffs=lag_bins)
+    assert res.lag_labels == [f"lag {lab}" for lab in (f"≤ {lag_bins[0]:g}", f"({lag_bins[0]:g}, {lag_bins[1]:g}]", f"> {lag_bins[1]:g}")]
+    _compare_spatial(res, sm)
+
+
+def test_spatial_markov_matches_giddy_usjoin_tests():
+    from giddy.markov import Spatial_Markov
+    from libpysal.graph import Graph
+
+    long, w = _usjoin()
+    cc = [0.8, 0.9, 1, 1.2]
+    res = spatial_markov(long, "rpci", unit="state", weights=Graph.from_W(w), bins=cc, lag_bins=cc)
+    y = long.pivot(index="state", columns="year", values="rpci").loc[[str(i) for i in w.id_order]].to_numpy()
+    w.transform = "r"
+    _compare_spatial(res, Spatial_Markov(y, w, cutoffs=cc, lag_cutoffs=cc))
+
+
+def test_homogeneity_by_hand():
+    """Two lag classes, two value classes: Q and LR from their definitions; a class without any
+    transition adds no degree of freedom (giddy's sum adds (0 − 1)(0 − 1) = 1 for it)."""
+    from scipy.stats import chi2
+
+    from geolink._markov import homogeneity
+
+    T = np.array([[[8, 2, 0], [3, 7, 0], [0, 0, 0]], [[4, 6, 0], [1, 9, 0], [0, 0, 0]]], float)
+    pooled = T.sum(axis=0)
+    p = pooled / pooled.sum(axis=1, keepdims=True).clip(1)
+    Q = LR = 0.0
+    for lag in range(2):
+        for i in range(2):
+            n_i = T[lag, i].sum()
+            for j in range(2):
+                p_l = T[lag, i, j] / n_i
+                Q += n_i * (p_l - p[i, j]) ** 2 / p[i, j]
+                LR += 2 * T[lag, i, j] * np.log(p_l / p[i, j]) if T[lag, i, j] else 0.0
+    ht = homogeneity(T)
+    assert ht["Q"] == pytest.approx(Q, rel=1e-13) and ht["LR"] == pytest.approx(LR, rel=1e-13)
+    assert ht["dof"] == 2  # rows 0 and 1: (2 lag classes − 1)(2 positive cells − 1); row 2 has no transition
+    assert ht["Q_p_value"] == pytest.approx(chi2.sf(Q, 2)) and ht["LR_p_value"] == pytest.approx(chi2.sf(LR, 2))
+
+
+def test_conditional_steady_states_by_hand():
+    """Per lag class: ergodic → its π; one closed class → π there, 0 on the transient class (noted);
+    a class without a transition or two closed sets → NaN (noted)."""
+    from geolink._markov import row_probabilities
+    from geolink.dynamics import _conditional_steady_states
+
+    T = np.array([
+        [[1, 1], [1, 3]],  # π = (1/3, 2/3): 0.5 π0 = 0.25 π1
+        [[1, 1], [0, 4]],  # class 0 is transient
+        [[2, 2], [0, 0]],  # no transition from class 1
+        [[3, 0], [0, 3]],  # two closed sets
+    ], float)
+    out, notes = _conditional_steady_states(T, row_probabilities(T), ["a", "b"], ["L1", "L2", "L3", "L4"])
+    np.testing.assert_allclose(out[:2], [[1 / 3, 2 / 3], [0, 1]], rtol=1e-14)
+    assert np.isnan(out[2:]).all()
+    assert notes == [
+        "L2: class(es) ['a'] are transient (left for good): steady-state share 0",
+        "L3: some classes have no transition; no steady state (NaN)",
+        "L4: the chain has 2 closed sets of classes; no unique steady state (NaN)",
+    ]
