@@ -209,7 +209,6 @@ def agglomeration_outline(
     units = prefectures(resolution=resolution)
     rows = []
     for aid, group in members.groupby("agglomeration_id", sort=False):
-        geoms = units.loc[group["adcode"], "geometry"].values
         rows.append(
             {
                 "agglomeration_id": aid,
@@ -218,10 +217,16 @@ def agglomeration_outline(
                 "n_units": len(group),
                 "n_partial": int((group["membership"] == "partial").sum()),
                 "area_km2": round(float(units.loc[group["adcode"], "area_km2"].sum()), 2),
-                "geometry": shapely.coverage_union_all(geoms),
+                "geometry": _union(tuple(group["adcode"]), resolution),
             }
         )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=units.crs)
+
+
+@functools.lru_cache(maxsize=64)
+def _union(adcodes: tuple[str, ...], resolution: str):
+    """The union of these prefecture-level units (they form a coverage: shared borders dissolve exactly)."""
+    return shapely.coverage_union_all(prefectures(resolution=resolution).loc[list(adcodes), "geometry"].values)
 
 
 def agglomeration_groups(group: str | Iterable[str] = "eight", *, overlap: str = "raise") -> pd.DataFrame:

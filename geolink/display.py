@@ -25,17 +25,26 @@ PIXELS = 3000  # map polygons are simplified to 1/PIXELS of the map's diagonal: 
 def display_tolerance(gdf: gpd.GeoDataFrame | gpd.GeoSeries, pixels: float) -> float:
     """A simplification tolerance (m) of 1/``pixels`` of the diagonal of ``gdf``'s extent.
 
+    The extent is that of the units' bounding boxes in the layer's local projection
+    (:func:`geolink.projection.local_crs`), a few per cent above the extent of the units
+    themselves; :func:`display_simplified` rounds the tolerance down to a power of two.
+
     Examples
     --------
     >>> import geolink
     >>> from geolink.display import display_tolerance
     >>> round(display_tolerance(geolink.prefectures(), 2000) / 1000, 1)   # km, for a national map
-    3.7
+    3.8
     """
-    # the extent of the units' convex hulls in the local projection: the layer's extent to well under a
-    # pixel, at a fraction of the cost of projecting every vertex
-    hulls = gpd.GeoSeries(shapely.convex_hull(gdf.geometry.values), crs=gdf.crs)
-    x0, y0, x1, y1 = hulls.to_crs(local_crs(gdf)).total_bounds
+    # the extent in the local projection of the corners and edge midpoints of every unit's bounding
+    # box: within a few per cent of the layer's projected extent (what a tolerance needs), without
+    # projecting every vertex
+    b = shapely.bounds(gdf.geometry.values)
+    b = b[~np.isnan(b).any(axis=1)]
+    xs = np.concatenate([b[:, 0], b[:, 2], b[:, 0], b[:, 2], (b[:, 0] + b[:, 2]) / 2, (b[:, 0] + b[:, 2]) / 2, b[:, 0], b[:, 2]])
+    ys = np.concatenate([b[:, 1], b[:, 1], b[:, 3], b[:, 3], b[:, 1], b[:, 3], (b[:, 1] + b[:, 3]) / 2, (b[:, 1] + b[:, 3]) / 2])
+    points = gpd.GeoSeries(shapely.points(xs, ys), crs=gdf.crs).to_crs(local_crs(gdf))
+    x0, y0, x1, y1 = points.total_bounds
     return float(np.hypot(x1 - x0, y1 - y0)) / pixels
 
 
