@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import html
 import importlib.util
-import json
 import re
 from pathlib import Path
 
@@ -110,21 +109,6 @@ def _to_display(gdf: gpd.GeoDataFrame, shift: bool) -> gpd.GeoDataFrame:
     return gdf.set_geometry(shapely.transform(geoms, lambda xy: np.round(xy, COORDINATE_DIGITS)))
 
 
-def _features(gdf: gpd.GeoDataFrame) -> dict:
-    """The layer as a GeoJSON FeatureCollection (geometries written by GEOS, properties as plain values)."""
-    geometry = gdf.geometry.name
-    values = gdf.drop(columns=geometry)
-    properties = values.astype(object).where(values.notna(), None).to_dict("records")  # missing: null
-    geometries = [json.loads(g) if g is not None else None for g in shapely.to_geojson(gdf.geometry.values)]
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"id": str(i), "type": "Feature", "properties": p, "geometry": g}
-            for i, p, g in zip(gdf.index, properties, geometries, strict=True)
-        ],
-    }
-
-
 def _add_assets(fmap: folium.Map, self_contained: bool, asset_base_url: str | None) -> None:
     if asset_base_url:
         base = asset_base_url.rstrip("/")
@@ -145,7 +129,7 @@ def _add_tiles(fmap: folium.Map, tiles: str | None) -> None:
 def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str, weight: float, tooltip=None) -> None:
     keep = [c for c in (tooltip, "geometry") if c]
     folium.GeoJson(
-        _features(lines[keep]),
+        lines[keep].__geo_interface__,
         name=name,
         style_function=lambda f: {"fill": False, "color": color, "weight": weight},
         tooltip=folium.GeoJsonTooltip(fields=[tooltip]) if tooltip else None,
@@ -257,14 +241,14 @@ def web_map(
     if context is not None:
         ctx = _to_display(display_simplified(context.to_crs("EPSG:4326"), simplify), shift)
         folium.GeoJson(
-            _features(ctx[["geometry"]]),
+            ctx[["geometry"]].__geo_interface__,
             name="背景 context",
             style_function=lambda f: {"fillColor": "#f0f0f0", "color": "#b0b0b0", "weight": 0.7, "fillOpacity": 1},
             interactive=False,
         ).add_to(fmap)
     keep = [c for c in tooltip if c in layer.columns]
     folium.GeoJson(
-        _features(layer),
+        layer.__geo_interface__,
         name=title or value,
         style_function=lambda f: {"fillColor": f["properties"]["_color"], "color": "#ffffff", "weight": 0.6,
                                   "fillOpacity": 0.85},
