@@ -25,6 +25,7 @@ from geolink.inequality import DagumResult, dagum_gini
 from geolink.join import JoinReport, join, read_table
 from geolink.names import resolve_names, to_adcode
 from geolink.points import aggregate_points, assign_points
+from geolink.rollup import statistical_definitions
 from geolink.spatial import (
     centroids,
     contiguity,
@@ -158,6 +159,7 @@ __all__ = [
     "similarity_index",
     "spatial_markov",
     "spatial_weights",
+    "statistical_definitions",
     "theil",
     "to_adcode",
     "to_gpkg",
