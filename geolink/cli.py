@@ -26,6 +26,7 @@ from geolink.autocorrelation import LISA_CATEGORIES
 from geolink.classes import SCHEMES
 from geolink.gpkg import Style
 from geolink.join import AGGREGATIONS
+from geolink.rollup import DEFINITIONS, LEVELS
 
 
 def _save(fig, path: Path, dpi: int = 150) -> Path:
@@ -86,8 +87,9 @@ def _join(args):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         gdf = geolink.join(
-            args.table, unit=args.unit, year=args.year, agg=args.agg, strict=args.strict, sheet=args.sheet
-        )
+            args.table, unit=args.unit, year=args.year, agg=args.agg, strict=args.strict, sheet=args.sheet,
+            level=args.level, definition=args.definition,
+        )  # fmt: skip
     args.notes.append(gdf.attrs["join_report"].summary())
     return gdf
 
@@ -110,12 +112,15 @@ def cmd_join(args) -> int:
         _require_column(gdf, args.value)
         styles["prefectures"] = Style(args.value, _classes(args, gdf[args.value]), title=args.value)
     layers = {"prefectures": gdf, "join_report": report.rows.astype({"input": str})}
+    if report.reassigned is not None:
+        layers["reassigned"] = report.reassigned.astype({c: str for c in ("row", "line", "input")})
     path = geolink.to_gpkg(
         args.output,
         layers,
         descriptions={
             "prefectures": f"{args.table} joined on {report.key}",
             "join_report": "outcome of every input row",
+            "reassigned": "rows the reporting definition counts elsewhere than the hierarchy, and zones",
         },
         styles=styles,
     )
@@ -329,6 +334,15 @@ def _table_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--agg", choices=AGGREGATIONS, help="combine rows of the same unit")
     p.add_argument("--strict", action="store_true", help="fail if any row is not joined")
     p.add_argument("--sheet", default=0, help="Excel sheet (name or number)")
+    p.add_argument(
+        "--level", default="auto", choices=LEVELS,
+        help="a table with totals beside their parts: each unit's own row, or 'county' to sum its county rows",
+    )  # fmt: skip
+    p.add_argument(
+        "--definition", default="administrative", choices=DEFINITIONS,
+        help="with --level county: roll county rows up by the division hierarchy or by the prefectures' "
+        "reporting definitions ('statistical', needs --year)",
+    )  # fmt: skip
 
 
 def _class_args(p: argparse.ArgumentParser) -> None:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from geolink.boundaries import prefectures
 from geolink.names import resolve_names
-from geolink.rollup import LEVELS, classify, combine, is_hierarchical
+from geolink.rollup import DEFINITIONS, LEVELS, classify, combine, definitions_for, is_hierarchical, reassign
 from geolink.tables import ReadReport, read_table
 
 OUTCOMES = (
@@ -26,6 +26,7 @@ OUTCOMES = (
     "rolled_up",
     "checked",
     "part",
+    "apart",
     "total",
     "subtotal",
     "unmatched",
@@ -61,13 +62,22 @@ class JoinReport:
     ``ambiguous``; in a table with totals beside their parts also
     ``rolled_up`` (a county row summed into its prefecture), ``checked`` (a
     prefecture's own row compared with that sum), ``part`` (a county or
-    part-subtotal row not used because its prefecture's own row was) and
-    ``total`` (a province or the nation), with each row's ``level``, ``unit``
-    and ``how``.  ``line``: the row as the user sees it (file line, Excel
-    row).  ``without_data``: units of the boundary layer that no row matched.
+    part-subtotal row not used because its prefecture's own row was),
+    ``apart`` (a county row that the reporting definition counts in no
+    prefecture-level unit, such as 雄安新区's counties) and ``total`` (a
+    province or the nation), with each row's ``level``, ``unit`` and
+    ``how``.  ``line``: the row as the user sees it (file line, Excel row).
+    ``without_data``: units of the boundary layer that no row matched.
     ``read_report``: how the file was read (:class:`geolink.tables.ReadReport`);
     ``level`` and ``rollup``: the level used and, for a roll-up, per unit the
     county rows summed and the difference from its own row (``diff_pct``).
+    ``definition``: how county rows were assigned to units
+    (``'administrative'``, ``'statistical'``, or ``'table'`` for the
+    caller's own definitions); ``reassigned``: with a reporting definition,
+    every input row it counted elsewhere than the hierarchy does (``row``,
+    ``line``, ``input``, ``code``, ``name``, ``from``, ``to``: the unit, None
+    when apart; ``reported_as``, ``basis``; ``applied`` True) and every zone
+    it could not separate from county rows (``applied`` False).
 
     Examples
     --------
@@ -91,6 +101,8 @@ class JoinReport:
     read_report: ReadReport | None = None
     level: str = "prefecture"
     rollup: pd.DataFrame | None = None
+    definition: str = "administrative"
+    reassigned: pd.DataFrame | None = None
 
     def _outcome(self, outcome: str) -> pd.DataFrame:
         return self.rows[self.rows["outcome"] == outcome]
@@ -117,6 +129,13 @@ class JoinReport:
         parts = [f"{counts.get(k, 0)} {k}" for k in OUTCOMES if k in counts or k in ("joined", "unmatched")]
         text = f"join on {self.key!r} ({self.source}): {len(self.rows)} rows: " + ", ".join(parts)
         text += f"; {len(self.without_data)} units without data"
+        if self.reassigned is not None:
+            done = self.reassigned[self.reassigned["applied"]]
+            text += (
+                f"\n  definition {self.definition!r}: {len(done)} row(s) counted elsewhere than in the hierarchy "
+                f"({int(done['to'].isna().sum())} apart), {int((~self.reassigned['applied']).sum())} zone(s) "
+                "that county rows cannot separate (report.reassigned)"
+            )
         for r in self.unmatched.head(10).itertuples():
             text += f"\n  {_place(self.read_report, r)} {_show(r.input)}: {r.status}: {r.note}"
         if len(self.unmatched) > 10:
@@ -158,7 +177,7 @@ def detect_key(table: pd.DataFrame, *, year: int | None = None) -> str:
     return max(scores, key=lambda s: s[:4])[-1]
 
 
-def _roll_up(frame, key, res, *, level, agg, year, long):
+def _roll_up(frame, key, res, *, level, agg, year, long, definition="administrative"):
     """Reduce a table with totals and parts to one row per unit (None: the table holds one level)."""
     levels = classify(frame, key, year=year)
     for col in ("level", "unit", "how"):
@@ -195,8 +214,21 @@ def _roll_up(frame, key, res, *, level, agg, year, long):
             f"({shown}); correct their names or codes (a code column or a prefecture column helps), or drop "
             "them, then join again"
         )
-    roll = combine(frame, key, levels, level=level, agg=agg, rows_named=res["line"].tolist())
+    rows_named = res["line"].tolist()
+    table = definitions_for(definition, year)
+    moves, reassigned, moved_notes = (
+        reassign(frame, key, levels, table, rows_named=rows_named) if table is not None else (None, None, [])
+    )
+    if moves is not None:
+        for i, target in moves.items():
+            res.loc[i, "unit"] = target
+            res.loc[i, "how"] += f"; counted {'in ' + target if target else 'apart'} by the reporting definition"
+    roll = combine(frame, key, levels, level=level, agg=agg, rows_named=rows_named, moves=moves)
     res["outcome"] = roll.rows["outcome"].to_numpy()
+    if table is not None:
+        roll.definition = definition if isinstance(definition, str) else "table"
+        roll.reassigned = reassigned
+        roll.notes = moved_notes + roll.notes
     return roll
 
 
@@ -243,6 +275,7 @@ def join(
     resolution: str = "display",
     sheet=0,
     level: str = "auto",
+    definition: str | pd.DataFrame = "administrative",
 ) -> gpd.GeoDataFrame:
     """Join a city-level table onto :func:`geolink.prefectures`.
 
@@ -276,6 +309,21 @@ def join(
         ``'county'``.  Totals are never added to their parts; several own rows
         of one unit (former units merged into it, 莱芜 into 济南) are combined
         by ``agg`` and refused without it.
+    definition : with ``level='county'``, which unit each county row counts
+        in.  ``'administrative'``: the division hierarchy (a county row goes
+        to the prefecture it belongs to).  ``'statistical'``: the reporting
+        definitions of the prefectures' own statistics
+        (:func:`geolink.statistical_definitions`; needs ``year=``): 定州 and
+        雄安新区's three counties apart from 保定, 杨陵区 apart from 咸阳, the
+        XPCC cities founded since 2011 in the prefecture that holds them, ….
+        Or a table of your own with the columns ``code``, ``administrative``
+        and ``statistical`` (empty: apart).  Rows counted apart from every
+        unit get the outcome ``apart``; every moved row is listed in
+        ``report.reassigned`` with its basis, as are the zones (parts of
+        counties, such as 西咸新区) that county rows cannot carry.  Each unit's
+        own row is still checked against its county rows by the hierarchy;
+        rates and shares taken from own rows are left missing for the units
+        a definition changes.
     resolution : boundaries joined onto.
     sheet : Excel sheet (name or number).
 
@@ -300,7 +348,7 @@ def join(
     >>> report.key, report.unmatched[["input", "note"]].values.tolist()
     ('城市', [['东筦', 'no such unit; nearest: 东方, 东莞, 东营, 丹东, 乐东']])
     """
-    _check_options(level=level, how=how, agg=agg, long=long)
+    _check_options(level=level, how=how, agg=agg, long=long, definition=definition)
     source = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
     frame = read_table(data, sheet=sheet)
     read = frame.attrs.get("read_report")
@@ -315,7 +363,7 @@ def join(
         notes.append(f"the table's own 'adcode' column (not the join key {key!r}) is kept as 'adcode_table'")
     _check_long_labels(frame, long, lines)
     res = _resolve_rows(frame, key, year, lines)
-    roll = _roll_up(frame, key, res, level=level, agg=agg, year=year, long=long)
+    roll = _roll_up(frame, key, res, level=level, agg=agg, year=year, long=long, definition=definition)
     bad = res[res["outcome"].isin(["unmatched", "ambiguous"])]
     if strict and len(bad):
         listing = "; ".join(f"{_place(read, r)} {_show(r.input)}: {r.note}" for r in bad.head(10).itertuples())
@@ -341,15 +389,26 @@ def join(
         read_report=read,
         level=roll.level if roll is not None else "prefecture",
         rollup=roll.check if roll is not None else None,
+        definition=roll.definition if roll is not None else "administrative",
+        reassigned=roll.reassigned if roll is not None else None,
     )
     merged.attrs["join_report"] = report
     _warn_about(report, roll, len(res))
     return merged
 
 
-def _check_options(*, level: str, how: str, agg, long) -> None:
+def _check_options(*, level: str, how: str, agg, long, definition="administrative") -> None:
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    if isinstance(definition, str) and definition not in DEFINITIONS:
+        raise ValueError(f"definition must be one of {DEFINITIONS} or a table, got {definition!r}")
+    if not isinstance(definition, (str, pd.DataFrame)):
+        raise ValueError(f"definition must be one of {DEFINITIONS} or a table, got {type(definition).__name__}")
+    if not (isinstance(definition, str) and definition == "administrative") and level != "county":
+        raise ValueError(
+            f"definition= assigns county rows to units: it needs level='county' (got level={level!r}); a "
+            "prefecture's own row holds its administrative total and cannot be split"
+        )
     if how not in ("left", "inner"):
         raise ValueError(f"how must be 'left' or 'inner', got {how!r}")
     for rule in [agg] if isinstance(agg, str) else (agg or {}).values():

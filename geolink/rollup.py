@@ -21,6 +21,12 @@ found in several prefectures decided by the table's own prefecture column
 or by the prefecture row above it).  :func:`combine` then gives one row per
 unit: the unit's own row (``level='prefecture'``) or the sum of its county
 rows (``level='county'``), checked against the unit's row where both exist.
+
+County rows roll up by the administrative hierarchy, or, with a reporting
+definition (:func:`statistical_definitions`, ``definition='statistical'``
+in :func:`geolink.join`), by where the prefectures' own statistics count
+them: :func:`reassign` says which rows go elsewhere and :func:`combine`
+sums them there, checking each unit's own row by the hierarchy still.
 """
 
 from __future__ import annotations
@@ -32,16 +38,21 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from geolink._paths import bundled
 from geolink.boundaries import prefectures
 from geolink.names import counties, normalise, resolve_names
 from geolink.tables import PROVINCE_PREFIXES as _PROVINCES
 
 LEVELS = ("auto", "prefecture", "county")
+#: How county rows roll up: by the division hierarchy, or by the prefectures' reporting definitions.
+DEFINITIONS = ("administrative", "statistical")
 #: Relative difference (%) between a unit's row and the sum of its county rows that is reported.
 TOLERANCE_PCT = 0.5
 _CODE = re.compile(r"^\d{6}(\d{6})?$")
 _PART = re.compile(r"(市辖区|^县$|直辖县级|^其中|小计)")
 _TODAY = re.compile(r"today part of \S+ \((\d{6})\)$")
+# a former province-administered county-level unit (xx90xx, never subdivided) that became part of another unit
+_FORMER_DIRECT = re.compile(r"^\S+ \(\d\d90\d\d, \d{4}–\d{4}\) became .*; not in use in \d{4}")
 _BELOW_COUNTY = re.compile(r"(区|县|旗|群岛|海域|园|镇|乡|街道|农场|林场)$")
 _INTENSIVE = re.compile(
     r"(比重|比例|比率|性别比|率|%|％|人均|平均|均值|指数|密度|规模|ratio|rate|share|per[ _]|percent|index|density|"
@@ -59,7 +70,11 @@ class RollUp:
     is or belongs to), ``outcome`` and ``how``.  ``check``: per unit built
     from county rows, the number of ``parts``, the ``total_row`` it was
     compared with, and the largest relative difference ``diff_pct`` with its
-    ``column``.
+    ``column``.  ``definition``: how county rows were assigned to units
+    (``'administrative'``, ``'statistical'`` or ``'table'`` for a definitions
+    table of the caller's); ``reassigned``: with a reporting definition, one
+    row per input row it counted elsewhere than the hierarchy does and per
+    zone it could not apply (see :func:`reassign`).
     """
 
     level: str
@@ -67,6 +82,8 @@ class RollUp:
     rows: pd.DataFrame
     check: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    definition: str = "administrative"
+    reassigned: pd.DataFrame | None = None
 
     @property
     def mismatches(self) -> pd.DataFrame:
@@ -229,6 +246,8 @@ def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.Da
                     level, how = "total", str(r["note"])
             elif r["adcode"] and (r.get("part") or "市区" in str(r["note"])):
                 level, unit, how = "part", r["adcode"], "urban districts (市区) only"
+            elif r["adcode"] and r["adcode"] == context and _FORMER_DIRECT.search(str(r["note"])):
+                level, unit, how = "county", r["adcode"], f"{name.strip()}: {r['note']}; under that unit's row"
             elif r["adcode"]:
                 level, unit, how = "unit", r["adcode"], f"name {name.strip()}"
             elif norm in by_name:
@@ -306,7 +325,258 @@ def is_hierarchical(levels: pd.DataFrame) -> bool:
     )
 
 
-def combine(frame: pd.DataFrame, key: str, levels: pd.DataFrame, *, level: str, agg, rows_named) -> RollUp:
+@functools.cache
+def _bundled_definitions() -> pd.DataFrame:
+    table = pd.read_csv(bundled("boundaries") / "statistical_definitions.csv", dtype=str, keep_default_na=False)
+    return table.astype({"first": int, "last": int})
+
+
+def statistical_definitions(year: int | None = None) -> pd.DataFrame:
+    """Where the prefectures' own statistics count county-level units and zones (the bundled table).
+
+    The prefecture-level figures that cities publish (their census bulletins,
+    their yearbooks) cover their *statistical* scope, which differs in places
+    from the administrative hierarchy of county-level units: Hebei reports
+    定州 and the three counties of 雄安新区 apart from 保定, Shaanxi reports
+    杨凌 apart from 咸阳 and counts 西咸新区 in 西安, Xinjiang's prefectures
+    count the XPCC cities founded since 2011 on their territory, …  Each row
+    says which unit's statistics count a county-level unit (``kind='county'``)
+    or a zone that is part of county-level units (``kind='zone'``), in which
+    years, and on what evidence; provenance in ``boundaries/README.md``.
+
+    Parameters
+    ----------
+    year : only the rows valid that year (None: all rows).
+
+    Returns
+    -------
+    DataFrame
+        ``code`` (the county-level code; empty for zones), ``name``, ``kind``,
+        ``province``, ``administrative`` (the unit of :func:`geolink.prefectures`
+        it belongs to in the hierarchy), ``statistical`` (the unit whose figures
+        count it; None: reported apart from every prefecture-level unit),
+        ``reported_as`` (the reporting unit's name), ``first`` and ``last``
+        (the years the row is evidenced for), ``basis`` (the evidence, checkable
+        in the bundled data and the census tables of Lei Dong et al. 2022) and
+        ``source`` (a published statement where one was found).
+
+    Examples
+    --------
+    >>> import geolink
+    >>> d = geolink.statistical_definitions(2020).set_index("name")
+    >>> d.loc["定州市", ["administrative", "statistical", "reported_as"]].tolist()
+    ['130600', None, '定州市 (province-administered for statistics)']
+    >>> d.loc["双河市", ["administrative", "statistical"]].tolist()
+    ['659007', '652700']
+    >>> d.index[d["kind"] == "zone"].unique().tolist()
+    ['西咸新区', '深汕特别合作区', '长白山保护开发区', '洋浦经济开发区']
+    >>> len(geolink.statistical_definitions(2010))
+    0
+    """
+    table = _bundled_definitions()
+    if year is not None:
+        table = table[(table["first"] <= year) & (table["last"] >= year)]
+    table = table.reset_index(drop=True)
+    table["statistical"] = table["statistical"].astype(object).where(table["statistical"] != "", None)
+    return table
+
+
+def definitions_for(definition, year: int | None) -> pd.DataFrame | None:
+    """The definitions rows to apply (None: the administrative hierarchy), checked.
+
+    ``definition``: ``'administrative'``, ``'statistical'`` (the bundled
+    table, rows valid in ``year``, which is then required) or a table with
+    the columns ``code``, ``administrative`` and ``statistical`` (optional:
+    ``kind``, ``name``, ``reported_as``, ``basis``, and ``first`` / ``last``,
+    which need ``year``).
+
+    Examples
+    --------
+    >>> definitions_for("administrative", None) is None
+    True
+    >>> len(definitions_for("statistical", 2020)) > 0
+    True
+    >>> definitions_for("statistical", None)
+    Traceback (most recent call last):
+    ...
+    ValueError: definition='statistical' needs year= (the table's vintage): the reporting definitions change over time; the bundled table covers 2020
+    """
+    if isinstance(definition, str):
+        if definition not in DEFINITIONS:
+            raise ValueError(f"definition must be one of {DEFINITIONS} or a table, got {definition!r}")
+        if definition == "administrative":
+            return None
+        table = _bundled_definitions()
+        years = sorted({y for a, b in zip(table["first"], table["last"], strict=True) for y in range(a, b + 1)})
+        covered = ", ".join(map(str, years))
+        if year is None:
+            raise ValueError(
+                "definition='statistical' needs year= (the table's vintage): the reporting definitions change "
+                f"over time; the bundled table covers {covered}"
+            )
+        rows = statistical_definitions(year)
+        if rows.empty:
+            raise ValueError(
+                f"the bundled statistical definitions cover {covered}, not {year}: pass definition='administrative', "
+                "or your own table as definition= (columns code, administrative, statistical)"
+            )
+        return rows
+    if not isinstance(definition, pd.DataFrame):
+        raise ValueError(f"definition must be one of {DEFINITIONS} or a table, got {type(definition).__name__}")
+    missing = [c for c in ("code", "administrative", "statistical") if c not in definition.columns]
+    if missing:
+        raise ValueError(
+            f"a definitions table needs the columns code, administrative and statistical; missing: {missing}"
+        )
+    table = definition.copy()
+    given = {}
+    for col in ("code", "administrative", "statistical"):
+        raw = [None if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "" else v
+               for v in table[col]]  # fmt: skip
+        given[col] = pd.Series([v is not None for v in raw], index=table.index)
+        table[col] = [_code_text(v) if v is not None else None for v in raw]
+    table["kind"] = table["kind"] if "kind" in table.columns else "county"
+    units, _ = _units()
+    bad = table[
+        (table["kind"] == "county") & table["code"].isna()
+        | (given["code"] & table["code"].isna())
+        | ~table["administrative"].isin(units)
+        | (given["statistical"] & ~table["statistical"].isin(units))
+    ]
+    if len(bad):
+        shown = "; ".join(
+            f"row {i}: " + ", ".join(f"{c} {definition.at[i, c]!r}" for c in ("code", "administrative", "statistical"))
+            for i in bad.index[:5]
+        )
+        raise ValueError(
+            f"{len(bad)} definitions row(s) without a 6-digit code or with an administrative / statistical code "
+            f"that is not a prefecture-level unit of geolink.prefectures() ({shown}); an empty statistical "
+            "code means reported apart"
+        )
+    if "first" in table.columns or "last" in table.columns:
+        if year is None:
+            raise ValueError("the definitions table has first/last years: pass year= (the table's vintage)")
+        keep = pd.Series(True, index=table.index)
+        for col, inside in (("first", lambda y: y <= year), ("last", lambda y: y >= year)):
+            if col in table.columns:
+                years = pd.to_numeric(table[col], errors="coerce")
+                keep &= years.isna() | inside(years)
+        table = table[keep]
+    for col in ("name", "reported_as", "basis"):
+        if col not in table.columns:
+            table[col] = ""
+    return table.reset_index(drop=True)
+
+
+@functools.cache
+def _county_codes() -> dict[tuple[str, str], str]:
+    """(prefecture adcode, normalised county name) → county code, from the bundled county list."""
+    table = counties()
+    return {(p, normalise(n)): c for c, n, p in zip(table["adcode"], table["name"], table["prefecture_adcode"],
+                                                     strict=True)}  # fmt: skip
+
+
+def reassign(frame: pd.DataFrame, key: str, levels: pd.DataFrame, definitions: pd.DataFrame, *, rows_named):
+    """Which rows a reporting definition counts elsewhere than the hierarchy does.
+
+    Every county row (and every row of a prefecture-level unit, such as an
+    XPCC city) whose code — from the table's code column, else its name
+    within its prefecture in the bundled county list — is a ``county`` row
+    of ``definitions`` goes to that row's ``statistical`` unit, or apart from
+    every unit when it has none.  A row whose unit in the table is not the
+    definition's ``administrative`` unit is left where it is, noted.  Zones
+    (``kind='zone'``, parts of county-level units) cannot be separated from
+    county rows: they are listed as not applied.
+
+    Returns
+    -------
+    (moves, reassigned, notes)
+        ``moves``: Series, row label → the unit it is counted in (None:
+        apart); ``reassigned``: one row per moved input row (``applied``
+        True) and per zone of a unit in the table (``applied`` False):
+        ``row``, ``line``, ``input``, ``code``, ``name``, ``from``, ``to``,
+        ``reported_as``, ``applied``, ``basis``; ``notes``: text for the report.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"code": ["130600", "130682", "130602", "659007", "652701"], "pop": [4, 1, 2, 5, 6]})
+    >>> lv = classify(t, "code")
+    >>> moves, table, notes = reassign(t, "code", lv, definitions_for("statistical", 2020), rows_named=[1, 2, 3, 4, 5])
+    >>> moves.to_dict()
+    {1: None, 3: '652700'}
+    >>> table[["line", "name", "from", "to", "applied"]].values.tolist()
+    [[2, '定州市', '130600', None, True], [4, '双河市', '659007', '652700', True]]
+    """
+    codes_col, own_col, _ = (list(levels.attrs.get("id_columns", ())) + [None] * 3)[:3]
+    county_defs = {r["code"]: r for r in definitions[definitions["kind"] == "county"].to_dict("records")}
+    pairs = _county_codes()
+    lv, unit = levels["level"], levels["unit"]
+    has_counties = set(unit[lv == "county"].dropna())
+    moves, records, mismatched = {}, [], []
+    for i in levels.index:
+        level, u = lv[i], unit[i]
+        if level not in ("county", "unit") or u is None:
+            continue
+        code = _code_text(frame.at[i, codes_col]) if codes_col else None
+        code = code[:6] if code else None
+        if level == "unit":
+            code = u
+        elif code is None and own_col and isinstance(frame.at[i, own_col], str):
+            code = pairs.get((u, normalise(frame.at[i, own_col])))
+        d = county_defs.get(code)
+        if d is None or d["statistical"] == u:
+            continue
+        if d["administrative"] != u:
+            mismatched.append(f"row {rows_named[i]} ({code}: in {u} in the table, not {d['administrative']})")
+            continue
+        # a unit moved whole: its county rows where the table has them, else its own row
+        whole = level == "unit" and u in has_counties
+        targets = list(levels.index[(lv == "county") & (unit == u)]) if whole else [i]
+        for j in targets:
+            moves[j] = d["statistical"]
+            records.append({
+                "row": j, "line": rows_named[j], "input": frame.at[j, key], "code": code, "name": d["name"],
+                "from": u, "to": d["statistical"], "reported_as": d["reported_as"], "applied": True,
+                "basis": d["basis"],
+            })  # fmt: skip
+    present = set(unit[lv.isin(["county", "unit"])].dropna())
+    zones = definitions[(definitions["kind"] == "zone") & definitions["administrative"].isin(present)]
+    for d in zones.to_dict("records"):
+        records.append({
+            "row": None, "line": None, "input": None, "code": None, "name": d["name"], "from": d["administrative"],
+            "to": d["statistical"], "reported_as": d["reported_as"], "applied": False, "basis": d["basis"],
+        })  # fmt: skip
+    columns = ["row", "line", "input", "code", "name", "from", "to", "reported_as", "applied", "basis"]
+    table = pd.DataFrame(records, columns=columns, dtype=object).astype({"applied": bool})
+    notes = []
+    done = [r for r in records if r["applied"]]
+    if done:
+        apart = [f"row {r['line']} {r['name']}: {r['reported_as']}" for r in done if r["to"] is None]
+        moved = [f"row {r['line']} {r['name']} {r['from']} → {r['to']}" for r in done if r["to"] is not None]
+        parts = [f"{len(x)} {what} ({', '.join(x[:8])}{' …' if len(x) > 8 else ''})"
+                 for x, what in ((apart, "apart from every unit"), (moved, "into another unit")) if x]  # fmt: skip
+        notes.append(
+            f"reporting definition: {len(done)} row(s) counted elsewhere than in the administrative hierarchy: "
+            + "; ".join(parts) + "; see report.reassigned"
+        )
+    zone_text = [f"{r['name']} (in {r['from']}; counted {'in ' + r['to'] if r['to'] else 'apart'})"
+                 for r in records if not r["applied"]]  # fmt: skip
+    if zone_text:
+        notes.append(
+            "reporting definition: zone(s) that county rows cannot separate stay in their county rows (the unit's "
+            "figure then differs from its own statistics by the zone): " + ", ".join(zone_text)
+        )
+    if mismatched:
+        notes.append(
+            "reporting definition not applied to row(s) whose unit in the table differs from the definition's "
+            f"administrative unit: {', '.join(mismatched[:10])}"
+        )
+    return pd.Series(moves, dtype=object), table, notes
+
+
+def combine(
+    frame: pd.DataFrame, key: str, levels: pd.DataFrame, *, level: str, agg, rows_named, moves=None
+) -> RollUp:
     """One row per unit from a table with totals and parts (see the module docstring).
 
     ``level='prefecture'``: each unit's own row; county rows are reported as
@@ -318,7 +588,11 @@ def combine(frame: pd.DataFrame, key: str, levels: pd.DataFrame, *, level: str, 
     intensive columns (rates, shares, ratios, per-capita values, by their
     header) are not summed but taken from the unit's own row, missing where
     it has none; units without county rows keep their own row.
-    ``rows_named``: row labels for messages.
+    ``rows_named``: row labels for messages.  ``moves`` (from
+    :func:`reassign`, ``level='county'`` only): rows counted in another unit
+    than the hierarchy's, or apart (outcome ``apart``); the data follow them,
+    the check against each unit's own row stays by the hierarchy, and the
+    columns taken from own rows are missing for every unit they change.
 
     Examples
     --------
@@ -395,6 +669,8 @@ def combine(frame: pd.DataFrame, key: str, levels: pd.DataFrame, *, level: str, 
         rolled = rolled.join(own[extra].reindex(rolled.index))
     alone = own.index.difference(rolled.index)
     data = pd.concat([rolled, own.loc[alone]])[values].rename_axis("adcode").reset_index()
+    if moves is not None and len(moves):  # the checks above stay by the hierarchy; the data follow the definition
+        data = _reassigned_data(frame, levels, own, alone, spec, values, moves, outcome, notes)
     checks = []
     if sums and len(has_total):
         a = rolled.loc[has_total, sums].astype(float)
@@ -423,6 +699,48 @@ def combine(frame: pd.DataFrame, key: str, levels: pd.DataFrame, *, level: str, 
             f"{shown}; see report.rollup"
         )
     return RollUp(level, data, _rows(levels, outcome), check, notes)
+
+
+def _reassigned_data(frame, levels, own, alone, spec, values, moves, outcome, notes) -> pd.DataFrame:
+    """One row per unit as the reporting definition counts them: county rows and the own rows of units
+    without county rows, each in the unit ``moves`` names (left out when apart), then combined."""
+    lv, unit = levels["level"], levels["unit"]
+    county = list(levels.index[lv == "county"])
+    unit_moves = {unit[i]: moves[i] for i in moves.index if lv[i] == "unit"}
+    groups = [moves[i] if i in moves.index else unit[i] for i in county]
+    groups += [unit_moves.get(u, u) for u in alone]
+    cols = list(spec)
+    block = pd.concat([frame.loc[county, cols], own.loc[alone, cols]], ignore_index=True)
+    keep = np.array([g is not None for g in groups], dtype=bool)
+    block, groups = block[keep], np.array(groups, dtype=object)[keep]
+    rolled = block.groupby(groups, sort=False).agg(spec) if spec else pd.DataFrame(index=pd.unique(groups))
+    sums = [c for c, f in spec.items() if f == "sum"]
+    if sums:
+        holes = block[sums].isna().groupby(groups, sort=False).any()
+        rolled[sums] = rolled[sums].astype(float).mask(holes.reindex(rolled.index))
+    changed = sorted({unit[i] for i in moves.index} | {t for t in moves if t is not None})
+    extra = [c for c in values if c not in spec]
+    if extra:
+        rolled = rolled.join(own[extra].reindex(rolled.index))
+        hit = pd.Series(rolled.index.isin(changed), index=rolled.index)
+        numeric = [c for c in extra if pd.api.types.is_numeric_dtype(rolled[c])]
+        if hit.any() and numeric:  # a rate of the administrative unit is not the rate of the reported one
+            for c in numeric:
+                rolled[c] = rolled[c].mask(hit)
+            notes.append(
+                f"rates and shares (taken from each unit's own row, not summed) are left missing for the "
+                f"{int(hit.sum())} unit(s) whose composition the reporting definition changes: "
+                f"{', '.join(rolled.index[hit][:12])}"
+            )
+    for i in moves.index:
+        outcome[i] = "apart" if moves[i] is None else "rolled_up"
+    gone = sorted(u for u in alone if u in unit_moves)
+    if gone:
+        notes.append(
+            f"{len(gone)} unit(s) left without data: the reporting definition counts their rows in other units "
+            f"or apart: {', '.join(gone[:12])}"
+        )
+    return rolled[values].rename_axis("adcode").reset_index()
 
 
 def _roll_up_missing(frame, key, levels, only, data, outcome, notes, *, agg, rows_named) -> RollUp:

@@ -25,7 +25,7 @@ def test_entry_point_help_and_summary():
 @pytest.mark.parametrize(
     "command, options",
     [
-        ("join", {"--unit", "--year", "--value", "--scheme", "--k", "--bins"}),
+        ("join", {"--unit", "--year", "--value", "--scheme", "--k", "--bins", "--level", "--definition"}),
         ("map", {"--unit", "--year", "--value", "--scheme", "--k", "--bins", "--value-unit"}),
         ("gini", {"--value", "--group", "--unit", "--time", "--weight", "--overlap", "--dropna"}),
         ("decay", {"--value", "--target", "--distance", "--dropna"}),
@@ -46,6 +46,20 @@ def test_join_census_table_to_gpkg(tmp_path, capsys):
     layers = dict(pyogrio.list_layers(out))
     assert layers["prefectures"] == "MultiPolygon" and layers["join_report"] is None
     assert len(pyogrio.read_dataframe(out, layer="prefectures", read_geometry=False)) == 370
+
+
+def test_join_county_rows_by_the_reporting_definition(tmp_path, capsys):
+    table = tmp_path / "counties.csv"
+    table.write_text("code,pop\n130600,35\n130602,10\n130682,20\n130629,5\n", encoding="utf-8")
+    out = tmp_path / "c.gpkg"
+    args = ["join", str(table), "--unit", "code", "--level", "county", "--definition", "statistical", "-o", str(out)]
+    assert main(args) == 2 and "needs year=" in capsys.readouterr().err
+    assert main([*args, "--year", "2020"]) == 0
+    assert "2 apart" in capsys.readouterr().err
+    moved = pyogrio.read_dataframe(out, layer="reassigned", read_geometry=False)
+    assert moved["name"].tolist() == ["定州市", "容城县"]
+    layer = pyogrio.read_dataframe(out, layer="prefectures", read_geometry=False).set_index("adcode")
+    assert layer.loc["130600", "pop"] == 10
 
 
 @needs_census

@@ -169,3 +169,62 @@ def test_key_detection_prefers_the_code_column_and_agg_keeps_text():
     parts = pd.DataFrame({"city": ["东莞", "东莞市", "深圳"], "firms": [1, 2, 5], "note": ["a", "b", "c"]})
     combined = _quiet_join(parts, agg="sum")
     assert combined.loc["441900", "firms"] == 3 and combined.loc["441900", "note"] == "a"
+
+
+# a small county sheet: 河北 with 保定 (its district, 定州, 容城) and 博州 with the XPCC city 双河 beside it
+REPORTING = pd.DataFrame({
+    "code": ["130000", "130600", "130602", "130682", "130629", "652700", "652701", "659007"],
+    "pop": [35, 35, 10, 20, 5, 8, 8, 5],
+    "性别比": [105.0, 105.0, 101.0, 108.0, 103.0, 102.0, 102.0, 120.0],
+})  # fmt: skip
+
+
+def test_reporting_definition_moves_rows_and_reports_each():
+    admin = _quiet_join(REPORTING, unit="code", level="county", how="inner")
+    assert admin["pop"].to_dict() == {"130600": 35, "652700": 8, "659007": 5}  # the hierarchy (default)
+    gdf = _quiet_join(REPORTING, unit="code", level="county", definition="statistical", year=2020, how="inner")
+    report = gdf.attrs["join_report"]
+    # 定州 and 容城 (雄安新区) apart from 保定; 双河 in 博州, which holds it; nothing doubled or lost
+    assert gdf["pop"].to_dict() == {"130600": 10, "652700": 13}
+    assert gdf["pop"].sum() + 20 + 5 == admin["pop"].sum()
+    assert report.rows["outcome"].tolist() == [
+        "total", "checked", "rolled_up", "apart", "apart", "checked", "rolled_up", "rolled_up"]  # fmt: skip
+    assert report.rows.loc[7, "unit"] == "652700" and "by the reporting definition" in report.rows.loc[7, "how"]
+    moved = report.reassigned
+    assert moved[["line", "name", "from", "to", "reported_as"]].values.tolist() == [
+        [3, "定州市", "130600", None, "定州市 (province-administered for statistics)"],
+        [4, "容城县", "130600", None, "雄安新区"],
+        [7, "双河市", "659007", "652700", "博尔塔拉蒙古自治州"],
+    ]  # fmt: skip
+    assert moved["applied"].all() and moved["basis"].str.len().min() > 50
+    # the own rows are still checked by the hierarchy; a rate of the administrative unit is not the reported one's
+    assert report.rollup.set_index("adcode")["diff_pct"].to_dict() == {"130600": 0.0, "652700": 0.0}
+    assert gdf["性别比"].isna().all()
+    assert "2 apart" in report.summary() and any("counted elsewhere" in n for n in report.notes)
+    assert "659007" in report.without_data["adcode"].tolist()
+
+
+def test_reporting_definition_lists_zones_it_cannot_apply():
+    t = pd.DataFrame({"code": ["441500", "441502", "441521"], "pop": [3, 1, 2]})
+    report = _quiet_join(t, unit="code", level="county", definition="statistical", year=2020).attrs["join_report"]
+    zones = report.reassigned
+    assert zones[["name", "from", "to", "applied"]].values.tolist() == [["深汕特别合作区", "441500", "440300", False]]
+    assert any("深汕特别合作区 (in 441500; counted in 440300)" in n for n in report.notes)
+
+
+def test_reporting_definition_of_ones_own_and_its_options():
+    own = pd.DataFrame({"code": ["130682"], "administrative": ["130600"], "statistical": [""]})
+    gdf = _quiet_join(REPORTING, unit="code", level="county", definition=own, how="inner")
+    assert gdf["pop"].to_dict() == {"130600": 15, "652700": 8, "659007": 5}
+    assert gdf.attrs["join_report"].definition == "table"
+    cases = [
+        ({"definition": "bulletin", "level": "county"}, r"definition must be one of \('administrative', 'statistical'\)"),
+        ({"definition": "statistical"}, r"needs level='county'"),
+        ({"definition": "statistical", "level": "county"}, r"needs year=.*covers 2020"),
+        ({"definition": "statistical", "level": "county", "year": 2010}, r"cover 2020, not 2010"),
+        ({"definition": own.drop(columns="statistical"), "level": "county"}, r"missing: \['statistical'\]"),
+        ({"definition": own.assign(statistical="999999"), "level": "county"}, r"not a prefecture-level unit"),
+    ]
+    for kwargs, message in cases:
+        with pytest.raises(ValueError, match=message):
+            _quiet_join(REPORTING, unit="code", **kwargs)
