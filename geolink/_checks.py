@@ -73,8 +73,11 @@ def numeric_values(
         reject(data, missing, f"{value!r} is missing (pass dropna=True to leave these rows out)", show=show)
     if missing.all():
         raise ValueError(f"every value of {value!r} is missing: no rows left")
-    out = data[~missing].copy()
-    out[value] = y[~missing]
+    if missing.any():
+        out = data[~missing].copy()
+        out[value] = y[~missing]
+    else:  # no row copied (a new frame object sharing the columns where pandas copies on write)
+        out = data.assign(**{value: y})
     return out, dropped(data, missing, f"{value} is missing")
 
 
@@ -99,8 +102,11 @@ def as_numbers(data: pd.DataFrame, column: str, *, what: str | None = None, show
     if raw.dtype == object:
         odd = raw.map(lambda v: isinstance(v, (bool, np.bool_, pd.Timestamp, pd.Timedelta))).to_numpy(bool)
         reject(data, odd, f"{what} holds true/false values or dates, not numbers", show=show)
-    y = pd.to_numeric(raw, errors="coerce").astype(float)
-    reject(data, y.isna() & raw.notna(), f"{what} is not a number", show=show)
+    if raw.dtype == np.float64:
+        y = raw  # already numbers: no copy
+    else:
+        y = pd.to_numeric(raw, errors="coerce").astype(float)
+        reject(data, y.isna() & raw.notna(), f"{what} is not a number", show=show)
     reject(data, np.isinf(y), f"{what} is infinite", show=show)
     return y
 

@@ -426,7 +426,7 @@ def group_labels(
         if not dropna:
             show = ["index", unit] if unit in data.columns else ["index"]
             reject(data, missing, f"the group column {group!r} is missing (pass dropna=True to drop them)", show=show)
-        require_labels(data[~missing], [group], "group")
+        require_labels(data.loc[~missing, [group]] if missing.any() else data, [group], "group")
         return data[group], f"column {group!r}"
     mapping, name = group_mapping(group, overlap=overlap, columns=list(data.columns if columns is None else columns))
     require_columns(data, [unit])

@@ -19,12 +19,13 @@ every pair (i, r) counts ``w_i w_r`` times: ``n_j → W_j = Σ_i w_ji``,
 Σ_i Σ_r w_ji w_hr f(y_ji, y_hr)``; the identity still holds.  Unweighted is
 w = 1.
 
-All pair sums come from one sort and prefix sums (:func:`pair_sum_matrix`),
-never an n × n matrix.
+All pair sums come from one sort of the values with their groups and running
+counts (weights) of each group (:func:`pair_sum_matrix`), never an n × n matrix.
 """
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from dataclasses import dataclass, field
 
@@ -44,140 +45,192 @@ from geolink._checks import (
 )
 from geolink.agglomerations import group_labels
 
+_BLOCK = 1 << 19  # elements of one (B, k + 2, L) block of running weights (a few MB, reused)
 
-def pair_sum_matrix(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted pair sums between all groups at once, from per-group sorting and prefix sums.
 
-    ``y``, ``codes`` (group numbers 0..k−1) and ``w`` have shape ``(n,)`` or
-    ``(B, n)`` (B independent samples, e.g. bootstrap replicates).  Returns
+def pair_sum_matrix(y: np.ndarray, codes: np.ndarray, w: np.ndarray | None, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted pair sums between all groups at once, from one sort of the values and running weights.
+
+    ``y``, ``codes`` (group numbers 0..k−1) and ``w`` (None: unweighted) have
+    shape ``(n,)`` or ``(B, n)`` (B independent samples, e.g. bootstrap
+    replicates; one ``codes`` of shape ``(n,)`` may serve them all).  Returns
     ``(above, below)`` of shape ``(k, k)`` or ``(B, k, k)`` with
     ``above[j, h] = Σ_{i∈j} Σ_{r∈h} w_i w_r max(y_i − y_r, 0)`` and
     ``below[j, h] = Σ_{i∈j} Σ_{r∈h} w_i w_r max(y_r − y_i, 0)``, so that
     ``above + below`` holds the sums of ``|y_i − y_r|`` (the diagonal: within
     groups) and ``below`` is the transpose of ``above``.
 
-    Each group's values are sorted on their own, with running sums of the
-    weights and weighted values.  For a pair of groups (a, b), the position of
-    every value of the smaller group a among b's sorted values (a binary
-    search, or for B samples one merge of the two sorted runs per sample)
-    gives the weight ``W_b(<y)`` and weighted sum ``S_b(<y)`` of b's values
-    below it, so ``Σ_{r∈b} w_r max(y − y_r, 0) = y W_b(<y) − S_b(<y)`` and
-    ``Σ_{r∈b} w_r max(y_r − y, 0) = (S_b − S_b(<y)) − y (W_b − W_b(<y))``.
-    Cost O(B n log n) for the sorts and O(B n (k−1)/2 log n) for the
-    searches; memory O(B n), never a (k, n) or n × n array.  Tied values
-    contribute 0 whichever side they fall on.
+    All values are sorted once, each with its group: for non-negative values
+    one sort of 64-bit keys (the value's bits, less those of the smallest
+    positive value, above the group's few bits; see :func:`_group_keys`),
+    with weights also one argsort of those keys to carry the weights along;
+    otherwise one argsort of the values.  Walking the sorted values in
+    blocks, the running weight ``C_h(i)`` of group h up to and including
+    position i gives ``X[j, h] = Σ_{i∈j} w_i y_i C_h(i)`` (per block one matrix
+    product, the earlier blocks a rank-one term).  With the groups' weight
+    totals ``W_j`` and weighted value totals ``S_j``,
+    ``above[j, h] = X[j, h] + X[h, j] − W_j S_h``, less ``Σ_{i∈j} w_i² y_i`` on
+    the diagonal, where each unit meets itself.  Unweighted, the running
+    weights are exact integer counts: no running sums of values (no
+    cancellation in prefix sums).  Tied values contribute 0 in whichever order
+    they are sorted.  Cost O(B n log n) for the sort and O(B n k²) multiply-adds
+    in the products; memory O(B n) and the (B, k + 2, L) block, never a (k, n)
+    or n × n array.
 
     Examples
     --------
-    >>> above, below = pair_sum_matrix(np.array([1.0, 5.0, 2.0]), np.array([0, 0, 1]), np.ones(3), 2)
+    >>> above, below = pair_sum_matrix(np.array([1.0, 5.0, 2.0]), np.array([0, 0, 1]), None, 2)
     >>> above.tolist(), below.tolist()
     ([[4.0, 3.0], [1.0, 0.0]], [[4.0, 1.0], [3.0, 0.0]])
     """
     y2 = np.atleast_2d(np.asarray(y, dtype=float))
-    c2 = np.broadcast_to(np.atleast_2d(codes), y2.shape)
-    w2 = np.broadcast_to(np.atleast_2d(np.asarray(w, dtype=float)), y2.shape)
-    if len(c2) > 1 and not (c2 == c2[0]).all():  # groups differ between samples: one at a time
-        parts = [pair_sum_matrix(y2[b], c2[b], w2[b], k) for b in range(len(y2))]
-        above = np.stack([a for a, _ in parts])
-    else:
-        above = _pair_sums(y2, c2[0], w2, k)
+    w2 = None if w is None else np.broadcast_to(np.atleast_2d(np.asarray(w, dtype=float)), y2.shape)
+    above = _pair_sums(y2, codes, w2, k)[0]
     below = above.transpose(0, 2, 1)
     return (above[0], below[0]) if np.ndim(y) == 1 else (above, below)
 
 
-def _pair_sums(y2: np.ndarray, codes: np.ndarray, w2: np.ndarray, k: int) -> np.ndarray:
-    """``above`` of :func:`pair_sum_matrix` for B samples sharing one group vector ``codes``."""
-    B = len(y2)
-    unweighted = bool((w2 == 1).all())
-    codes = codes.astype(np.min_scalar_type(k), copy=False)
-    ys, ws, cum_w, cum_wy = [], [], [], []  # per group: sorted values (B, n_j); running sums from 0
-    above = np.zeros((B, k, k))
-    for j in range(k):
-        mask = codes == j
-        yj, n_j = _select(y2, mask), int(mask.sum())
-        if unweighted:
-            yj.sort(axis=1)
-            wj = cw = None
-            # Σ_i Σ_{r<i} (y_i − y_r) over sorted values = Σ_i y_i (2i − n_j + 1)
-            above[:, j, j] = (yj * (2.0 * np.arange(n_j) - (n_j - 1))).sum(axis=1)
-        else:
-            order = np.argsort(yj, axis=1)
-            yj = np.take_along_axis(yj, order, axis=1)
-            wj = np.take_along_axis(_select(w2, mask), order, axis=1)
-            cw = _running(wj)
-            # Σ_i w_i Σ_{r<i} w_r (y_i − y_r) = Σ_i w_i y_i (2 W_{<i} + w_i − W)
-            above[:, j, j] = (wj * yj * (2 * cw[:, :-1] + wj - cw[:, -1:])).sum(axis=1)
-        ys.append(yj)
-        ws.append(wj)
-        cum_w.append(cw)
-        cum_wy.append(_running(yj if wj is None else wj * yj))
-    if unweighted:
-        totals_w = np.broadcast_to(np.array([y.shape[1] for y in ys], dtype=float), (B, k))
-    else:
-        totals_w = np.stack([cw[:, -1] for cw in cum_w], axis=1)
-    totals_wy = np.stack([c[:, -1] for c in cum_wy], axis=1)
-    for j in range(k):
-        for h in range(j + 1, k):
-            a, b = (j, h) if ys[j].shape[1] <= ys[h].shape[1] else (h, j)
-            ya, wa = ys[a], ws[a]
-            pos = _positions(ya, ys[b])  # how many of b's values are below each of a's
-            wb_below = pos if wa is None else _take(cum_w[b], pos)
-            terms = ya * wb_below
-            terms -= _take(cum_wy[b], pos)
-            above[:, a, b] = (terms if wa is None else wa * terms).sum(axis=1)
-            # Σ_a Σ_b w w (y_a − y_b) = W_b S_a − W_a S_b gives the other direction
-            above[:, b, a] = above[:, a, b] - (
-                totals_w[:, b] * totals_wy[:, a] - totals_w[:, a] * totals_wy[:, b]
-            )
-    return above
+def _pair_sums(y2: np.ndarray, codes: np.ndarray, w2: np.ndarray | None, k: int):
+    """``above`` of :func:`pair_sum_matrix` (B, k, k), the groups' weight totals W, weighted value
+    totals S and sizes (B, k), for B samples ``y2`` (B, n), ``w2`` (B, n) or None."""
+    B, n = y2.shape
+    if w2 is not None and (w2 == 1).all():
+        w2 = None
+    v, c, wt = _sorted_with_groups(y2, codes, w2, k)
+    if wt is not None:
+        np.multiply(v, wt, out=v)  # w_i y_i
+    rows = k + 1 if wt is None else k + 2  # running weights of the k groups, 1 (→ S_j), w (→ Σ w² y)
+    L = max(64, min(n, _BLOCK // (B * rows)))
+    member = np.empty((B, k, L), dtype=bool)
+    counts = np.empty((B, k, L), dtype=np.int32) if wt is None else None
+    run = np.empty((B, rows, L))
+    run[:, k] = 1.0
+    wv = np.empty((B, k, L))
+    part = np.empty((B, k, rows))
+    X = np.zeros((B, k, rows))
+    before = np.zeros((B, k))  # weight of each group in the blocks done
+    sizes = np.zeros((B, k), dtype=np.int64)
+    groups = np.arange(k, dtype=c.dtype)[None, :, None]
+    with _one_blas_thread(blocks=-(-n // L)):
+        for s in range(0, n, L):
+            m = min(L, n - s)
+            mem, rn, ev = member[..., :m], run[..., :m], wv[..., :m]
+            np.equal(c[:, None, s : s + m], groups, out=mem)
+            if wt is None:
+                cnt = counts[..., :m]
+                np.cumsum(mem, axis=-1, dtype=np.int32, out=cnt)  # integer running counts (fast, exact)
+                rn[:, :k] = cnt
+            else:
+                np.multiply(mem, wt[:, None, s : s + m], out=rn[:, :k])
+                np.cumsum(rn[:, :k], axis=-1, out=rn[:, :k])
+                rn[:, k + 1] = wt[:, s : s + m]
+                sizes += mem.sum(axis=-1)
+            np.multiply(mem, v[:, None, s : s + m], out=ev)
+            np.matmul(ev, rn.transpose(0, 2, 1), out=part)
+            part[:, :, :k] += part[:, :, k, None] * before[:, None, :]  # the earlier blocks
+            X += part
+            before += rn[:, :k, -1]
+    W, S = before, X[:, :, k]
+    if wt is None:
+        sizes = before.astype(np.int64)
+    cross = X[:, :, :k]
+    above = cross + cross.transpose(0, 2, 1)
+    above -= W[:, :, None] * S[:, None, :]
+    diag = np.arange(k)
+    above[:, diag, diag] -= S if wt is None else X[:, :, k + 1]
+    np.maximum(above, 0.0, out=above)  # sums of non-negative terms: clip rounding below 0
+    return above, W, S, sizes
 
 
-def _running(v: np.ndarray) -> np.ndarray:
-    """Running sums along axis 1 starting at 0: shape (B, m + 1)."""
-    out = np.empty((v.shape[0], v.shape[1] + 1))
-    out[:, 0] = 0.0
-    np.cumsum(v, axis=1, out=out[:, 1:])
-    return out
+def _one_blas_thread(blocks: int):
+    """One BLAS thread for a walk of many middle-sized products: on a busy machine, threads waiting for
+    each other at every product cost more than they gain (10× at 31 groups on 2 shared cores)."""
+    if blocks <= 1:
+        return contextlib.nullcontext()
+    try:  # threadpoolctl comes with scikit-learn (required by esda, mapclassify and spreg)
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
 
 
-def _select(v2: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    return v2[0][mask][None, :] if len(v2) == 1 else v2[:, mask]
+def _sorted_with_groups(y2: np.ndarray, codes: np.ndarray, w2: np.ndarray | None, k: int):
+    """Each sample's values in ascending order, with the group code (and weight) at each position."""
+    B, n = y2.shape
+    c2 = np.broadcast_to(np.asarray(codes).astype(np.min_scalar_type(max(k - 1, 0)), copy=False), (B, n))
+    keyed = _group_keys(y2, c2, k)
+    if keyed is None:  # negative or extremely spread values: an argsort of the values
+        order = np.argsort(y2, axis=-1)
+        return tuple(None if a is None else _take(a, order) for a in (y2, c2, w2))
+    key, decode = keyed
+    wt = None if w2 is None else _take(w2, np.argsort(key, axis=-1))  # equal keys: equal units
+    key.sort(axis=-1)
+    return (*decode(key), wt)
 
 
-def _take(prefix: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    return prefix[0, pos[0]][None, :] if len(pos) == 1 else np.take_along_axis(prefix, pos, axis=1)
+def _take(a: np.ndarray, order: np.ndarray) -> np.ndarray:
+    return a[0][order[0]][None] if len(a) == 1 else np.take_along_axis(a, order, axis=-1)
 
 
-def _positions(ya: np.ndarray, yb: np.ndarray) -> np.ndarray:
-    """For each row: how many of the sorted ``yb`` are below each of the sorted ``ya``."""
-    if len(ya) == 1:
-        return np.searchsorted(yb[0], ya[0])[None, :]
-    # B samples: a stable merge of the two sorted runs per row (timsort merges runs in linear time)
-    order = np.argsort(np.concatenate([ya, yb], axis=1), axis=1, kind="stable")
-    from_b = order >= ya.shape[1]
-    return np.cumsum(from_b, axis=1)[~from_b].reshape(ya.shape)
+def _group_keys(y2: np.ndarray, c2: np.ndarray, k: int):
+    """uint64 keys that sort like (value, group), and the function that recovers both from the sorted keys;
+    None where the values do not fit.
+
+    The bits of non-negative floats order like the floats.  Less the bits of
+    the smallest positive value (zeros get 0), they leave the low
+    ``ceil(log2 k)`` bits for the group unless the values span more than
+    2^(12 − ceil(log2 k)) binades (the largest over 10^154 times the smallest
+    positive one, for 8 groups).  Keys sort by value, ties by group; the
+    values come back exactly.
+    """
+    shift = (k - 1).bit_length()
+    lo, hi = y2.min(), y2.max()
+    if not (lo >= 0 and np.isfinite(hi)):
+        return None
+    zero = (y2 == 0) if lo == 0 else None  # also −0.0
+    smallest = lo if zero is None else np.min(y2, where=~zero, initial=np.inf)
+    if not np.isfinite(smallest):
+        return None  # every value is 0
+    base = int(np.float64(smallest).view(np.uint64)) - 1
+    if int(np.float64(hi).view(np.uint64)) - base >= 1 << (64 - shift):
+        return None
+    key = np.ascontiguousarray(y2).view(np.uint64) - np.uint64(base)
+    zeros = None
+    if zero is not None:
+        np.putmask(key, zero, 0)
+        zeros = zero.sum(axis=1)
+        del zero
+    key <<= np.uint64(shift)
+    key |= c2
+
+    def decode(key):
+        groups = key.astype(c2.dtype)  # the low bits
+        groups &= (1 << shift) - 1
+        key >>= np.uint64(shift)
+        key += np.uint64(base)
+        values = key.view(np.float64)
+        if zeros is not None:
+            for row, z in zip(values, zeros, strict=True):
+                row[:z] = 0.0  # the zeros sort first
+        return values, groups
+
+    return key, decode
 
 
-def _group_totals(v2: np.ndarray, codes: np.ndarray, k: int) -> np.ndarray:
-    """Sums of ``v2`` (B, n) per group: shape (B, k)."""
-    c2 = np.broadcast_to(np.atleast_2d(codes), v2.shape)
-    if len(v2) == 1:
-        return np.bincount(c2[0], weights=v2[0], minlength=k)[None, :]
-    slot = c2 + k * np.arange(len(v2))[:, None]
-    return np.bincount(slot.ravel(), weights=v2.ravel(), minlength=len(v2) * k).reshape(-1, k)
+def _components(y: np.ndarray, codes: np.ndarray, w: np.ndarray | None, k: int) -> dict[str, np.ndarray]:
+    """Dagum components for B samples at once (arrays of shape (B, …)); see the module docstring.
 
-
-def _components(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> dict[str, np.ndarray]:
-    """Dagum components for B samples at once (arrays of shape (B, …)); see the module docstring."""
-    y2 = np.atleast_2d(y)
-    w2 = np.broadcast_to(np.atleast_2d(w), y2.shape)
-    above, below = pair_sum_matrix(y2, codes, w2, k)
-    Wj = _group_totals(w2, codes, k)
-    mj = _group_totals(w2 * y2, codes, k) / Wj
+    ``w`` None (or all 1): unweighted."""
+    y2 = np.atleast_2d(np.asarray(y, dtype=float))
+    w2 = None if w is None else np.broadcast_to(np.atleast_2d(np.asarray(w, dtype=float)), y2.shape)
+    above, Wj, Sj, sizes = _pair_sums(y2, codes, w2, k)
+    below = above.transpose(0, 2, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mj = Sj / Wj
     W = Wj.sum(axis=1)
-    mu = (Wj * mj).sum(axis=1) / W
+    mu = Sj.sum(axis=1) / W
     G = (above.sum(axis=(1, 2)) + below.sum(axis=(1, 2))) / (2 * W**2 * mu)
-    pj, sj = Wj / W[:, None], Wj * mj / (W * mu)[:, None]
+    pj, sj = Wj / W[:, None], Sj / (W * mu)[:, None]
     diag = np.diagonal(above, axis1=1, axis2=2) + np.diagonal(below, axis1=1, axis2=2)
     with np.errstate(invalid="ignore", divide="ignore"):
         Gjj = np.where(mj > 0, diag / (2 * Wj**2 * mj), 0.0)
@@ -194,6 +247,7 @@ def _components(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> dict
         "G_nb": (Gjh * weight * Djh).sum(axis=1),
         "G_t": (Gjh * weight * (1 - Djh)).sum(axis=1),
         "Gjj": Gjj,
+        "nj": sizes,
         "Wj": Wj,
         "mj": mj,
         "mu": mu,
@@ -204,15 +258,13 @@ def _components(y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int) -> dict
     }
 
 
-
-
 def _bootstrap(y, codes, w, k, replicates: int, rng: np.random.Generator, level: float) -> dict:
-    """Percentile intervals from resampling units with replacement within each group."""
+    """Percentile intervals from resampling units with replacement within each group (``w`` None: unweighted)."""
     idx = np.empty((replicates, len(y)), dtype=np.intp)
     for j in range(k):
         members = np.flatnonzero(codes == j)
         idx[:, members] = rng.choice(members, size=(replicates, len(members)), replace=True)
-    c = _components(y[idx], codes, w[idx], k)
+    c = _components(y[idx], codes, None if w is None else w[idx], k)
     lo, hi = (100 - level) / 2, 100 - (100 - level) / 2
     out = {}
     for name in ("G", "G_w", "G_nb", "G_t"):
@@ -276,13 +328,19 @@ class DagumResult:
         return pd.DataFrame({"mean_G_jh": grouped.mean(), "change_pct": (last - first) / first * 100})
 
 
-def _decompose(y: np.ndarray, g: np.ndarray, w: np.ndarray):
+def _floats(column: pd.Series) -> np.ndarray:
+    """A checked numeric column as a float array (no copy when it holds float64 already)."""
+    return (column if column.dtype == np.float64 else pd.to_numeric(column)).to_numpy(float)
+
+
+def _decompose(y: np.ndarray, g: np.ndarray, w: np.ndarray | None):
     codes, labels = pd.factorize(g)
     k = len(labels)
-    if np.sum(w * y) == 0:
+    codes = codes.astype(np.min_scalar_type(max(k - 1, 0)))  # one byte per unit for up to 256 groups
+    if not np.any(y):
         raise ValueError("every value is zero: the Gini coefficient is undefined (mean 0)")
     c = {key: v[0] for key, v in _components(y, codes, w, k).items()}
-    sizes = np.bincount(codes, minlength=k)
+    sizes = c["nj"]
     zero_mean = [labels[j] for j in range(k) if c["mj"][j] == 0]
     within = [
         {
@@ -379,7 +437,7 @@ def dagum_gini(
     frame = data.assign(_group=labels)
     in_column = isinstance(group, str) and group in data.columns
     out_rows = dropped(frame, outside, f"group column {group!r} missing" if in_column else "not in any group")
-    frame, missing_rows = numeric_values(frame[~outside], value, unit=unit if unit in data.columns else None, dropna=dropna)
+    frame, missing_rows = numeric_values(frame[~outside] if outside.any() else frame, value, unit=unit if unit in data.columns else None, dropna=dropna)
     show = ["index"] + ([unit] if unit in frame.columns else [])
     if unit in frame.columns:
         twice = frame.duplicated([unit] + ([time] if time else []), keep=False)
@@ -396,7 +454,7 @@ def dagum_gini(
         if len(part) < 2:
             raise ValueError(f"{len(part)} unit{'' if at is None else f' in {at}'}: a Gini coefficient needs at least 2 units")
         y = part[value].to_numpy(float)
-        w = np.ones_like(y) if weight is None else pd.to_numeric(part[weight]).to_numpy(float)
+        w = None if weight is None else _floats(part[weight])
         summary, within, between, codes, k, zero_mean = _decompose(y, part["_group"].to_numpy(), w)
         if zero_mean:
             note = f"group(s) {zero_mean} have mean 0{'' if at is None else f' in {at}'}: G_jj undefined (NaN)"

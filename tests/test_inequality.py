@@ -1,5 +1,7 @@
 """Dagum decomposition against a plain pairwise reference (the formulas of SPEC §3, written out)."""
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -333,3 +335,39 @@ def test_pair_sum_matrix_batched_samples(weighted):
         np.testing.assert_allclose(
             above2[b], brute_pair_sums(ys[b], codes2[b], ws[b], k), rtol=1e-12, atol=1e-10
         )
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("spread", ["negative", "wide"])
+def test_pair_sum_matrix_values_that_do_not_fit_sort_keys(weighted, spread):
+    """Negative values, or 8 groups' values over more than 2^9 binades, take the argsort of the values."""
+    rng = np.random.default_rng(10)  # SYNTHETIC
+    n, k = 300, 8
+    y = np.round(rng.normal(0, 2, n), 1) if spread == "negative" else np.exp(rng.uniform(-400, 400, n))
+    y[:3] = 0.0
+    codes = rng.integers(0, k, n)
+    w = rng.uniform(0.5, 3, n) if weighted else np.ones(n)
+    above, below = pair_sum_matrix(y, codes, w, k)
+    expected = brute_pair_sums(y, codes, w, k)
+    np.testing.assert_allclose(above, expected, rtol=1e-12, atol=1e-9 * np.abs(expected).max())
+    np.testing.assert_array_equal(below, above.T)
+
+
+def test_sort_keys_give_back_every_value_with_its_group():
+    from geolink.inequality import _sorted_with_groups
+
+    rng = np.random.default_rng(12)  # SYNTHETIC: zeros, −0.0, ties; a tiny and a large value (argsort for k > 2)
+    for k, extremes in itertools.product((1, 2, 8, 300), (False, True)):
+        y = np.round(rng.lognormal(0, 2, (3, 500)), 2)
+        y[:, :20] = 0.0
+        y[:, 20:25] = -0.0
+        if extremes:
+            y[0, 30], y[1, 31] = 1e-300, 1e300
+        codes = rng.integers(0, k, 500)
+        w = rng.uniform(1, 2, (3, 500))
+        v, c, wt = _sorted_with_groups(y, codes, w, k)
+        for b in range(3):
+            np.testing.assert_array_equal(v[b], np.sort(y[b]))
+            assert sorted(zip(v[b], c[b], wt[b], strict=True)) == sorted(
+                zip(y[b] + 0.0, codes, w[b], strict=True)  # + 0.0: −0.0 comes back as 0.0
+            )
