@@ -147,10 +147,8 @@ def _one_blas_thread(blocks: int):
     each other at every product cost more than they gain (10× at 31 groups on 2 shared cores)."""
     if blocks <= 1:
         return contextlib.nullcontext()
-    try:  # threadpoolctl comes with scikit-learn (required by esda, mapclassify and spreg)
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+
     return threadpool_limits(1, user_api="blas")
 
 
