@@ -1,39 +1,59 @@
-"""Fisher–Jenks optimal class breaks in numpy, the same breaks as ``mapclassify.FisherJenks``.
+"""Fisher–Jenks optimal class breaks in numpy: the least within-class sum of squares, in float64.
 
-mapclassify runs Fisher's dynamic programme as a numba-compiled triple loop
-and, without numba, as the same loops in pure Python (seconds for a few
-thousand values).  :func:`fisher_jenks_bins` runs the same programme with the
-inner loops over split points and classes as numpy array operations, in the
-arithmetic mapclassify uses (float32 sums accumulated in the same order, the
-same comparison), so the breaks are the same ones, ties included, with or
-without numba.  tests/test_classes.py checks this against mapclassify.
+:func:`fisher_jenks_bins` solves Fisher's (1958) dynamic programme with the
+inner loops over split points and class counts as numpy array operations.
+mapclassify's ``FisherJenks`` minimises the same criterion in single
+precision (float32), which misses the optimum where the values' spread is
+small beside their size (10⁶ ± 10, years: a within-class sum of squares up
+to several times the least) and overflows above about 1.8e19.  tests/test_classes.py checks the breaks
+against a brute force over all splits, an exact rational dynamic programme and
+mapclassify.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+#: Candidate totals within this fraction of the least one count as equal (ties).  It is ten times
+#: the largest relative rounding error measured for a class's sum of squares (below 1e-13 for 10,000
+#: values, against exact rational arithmetic) and far below any difference that matters for a map.
+TIE_TOLERANCE = 1e-12
+
 
 def fisher_jenks_bins(values, k: int) -> np.ndarray:
-    """Upper class bounds of Fisher's optimal partition of ``values`` into ``k`` classes.
+    """Upper class bounds of the partition of ``values`` into ``k`` classes with the least within-class sum of squares.
 
-    Fisher (1958) showed that the partition of sorted values into ``k``
-    contiguous classes with the least within-class sum of squared deviations
-    (Jenks' optimal method) follows from a dynamic programme: the best ``j``
-    classes of the first ``l`` values are the best ``j − 1`` classes of the
-    first ``i − 1`` values plus the class ``i … l``, for the best ``i``.  For
-    each ``l`` the sums of ``x`` and ``x²`` of every candidate last class
-    ``i … l`` come from one cumulative sum and all candidates ``i`` and class
-    counts ``j`` are compared at once: O(k·n²) arithmetic in numpy, O(k·n)
+    The criterion is Fisher's (1958), also called Jenks' optimal method: the
+    sorted values are cut into ``k`` contiguous classes so that the total
+    within-class sum of squared deviations, Σ over classes Σ (x − class
+    mean)², in the squared units of the values, is the least possible.
+    Fisher's dynamic programme finds it exactly: the best ``j`` classes of the
+    first ``l`` values are the best ``j − 1`` classes of the first ``p``
+    values plus the class of values ``p + 1 … l``, for the best ``p``.  All
+    ``p`` and ``j`` are compared at once in numpy: O(k·n²) arithmetic, O(k·n)
     memory.
 
-    The arithmetic is mapclassify's, so the result equals
-    ``mapclassify.FisherJenks(values, k).bins``: single precision (float32),
-    sums over each last class accumulated from its top value down, and among
-    equally good splits the one whose last class starts lowest.  Like
-    mapclassify's, the breaks are therefore optimal up to float32 rounding:
-    values whose spread is tiny beside their magnitude (e.g. 10⁶ ± 10) can get
-    a visibly worse partition than the float64 optimum.
+    Numerics.  Everything is float64 and nothing depends on the values'
+    offset or size.  The values are first scaled by a power of two (exact;
+    every sum stays finite, even near 10³⁰⁸).  The sum of squares of a
+    candidate class is accumulated by Welford's update from the differences
+    to the class's largest value: a running sum of non-negative terms that
+    depend only on differences within the class.  So 10⁶ ± 10 or years are
+    handled as exactly as 0 ± 10, and a class of equal values costs exactly 0.
+    Against exact rational arithmetic, the relative error of every candidate
+    class's sum of squares stayed below 1e-13 for 10,000 values (heavy-tailed,
+    rounded, offset, 10²⁰, with an outlier).  Totals within a relative
+    ``TIE_TOLERANCE`` (1e-12) of the least count as equal: ten times that
+    error, and far below any difference a map can show.
+
+    Ties.  Among equal totals the partition whose last class starts at the
+    lowest value wins; among those, the one whose class before it starts
+    lowest, and so on (mapclassify's rule).  Equal values always fall in the
+    same class.
+
+    mapclassify's ``FisherJenks`` minimises the same criterion; the breaks are
+    identical except where its single-precision sums choose a worse or an
+    equally good split.
 
     Parameters
     ----------
@@ -43,7 +63,9 @@ def fisher_jenks_bins(values, k: int) -> np.ndarray:
     Returns
     -------
     numpy.ndarray of float
-        ``k`` upper class bounds, each one of the values; the last is the maximum.
+        ``k`` upper class bounds, each one of the values, increasing; the last
+        is the maximum.  A value ``x`` is in the first class whose bound is
+        ≥ ``x``.
 
     References
     ----------
@@ -56,6 +78,8 @@ def fisher_jenks_bins(values, k: int) -> np.ndarray:
     [8.0, 16.0, 32.0]
     >>> fisher_jenks_bins([5, 1, 1, 2, 9, 8], 2).tolist()
     [2.0, 9.0]
+    >>> fisher_jenks_bins(1e6 + np.array([-3.0, -2, 1, 2, 9]), 3).tolist()
+    [999998.0, 1000002.0, 1000009.0]
     """
     x = np.sort(np.asarray(values, dtype=float).ravel())
     if not np.isfinite(x).all():
@@ -64,61 +88,72 @@ def fisher_jenks_bins(values, k: int) -> np.ndarray:
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or not 1 <= k <= distinct:
         raise ValueError(f"k must be a whole number from 1 to the {distinct} distinct values, got {k!r}")
     k = int(k)
-    n = len(x)
-    with np.errstate(over="ignore", invalid="ignore"):  # |values| ≳ 1.8e19 overflow float32, as in mapclassify
-        cost, start = _programme(x.astype(np.float32), k)
-    # walk back from the last value (mapclassify's indexing, including its wrap-around at the ends)
-    bounds = np.zeros(k + 1)
-    bounds[k] = x[-1]
-    bounds[0] = x[0]
-    end = n
+    if k == 1:
+        return x[-1:].copy()
+    # scale by 2**-e with 2**e > (max - min) / 2: exact (up to underflow far below the spread), and
+    # every difference is then below 2, every sum of squares below 4n, whatever the values' size
+    e = np.frexp(x[-1] / 2 - x[0] / 2)[1]
+    start = _programme(np.ldexp(x, -e), k)
+    # walk back from the last value: start[j, l] is where the last of the best j classes of the
+    # first l values begins (0-based), so the class before it ends at the value just below
+    bounds = [x[-1]]
+    end = len(x)
     for j in range(k, 1, -1):
-        first = int(start[j, end])
-        bounds[j - 1] = x[first - 2]
-        end = first - 1
-    return bounds[1:]
+        end = int(start[j, end])
+        bounds.append(x[end - 1])
+    return np.array(bounds[::-1])
 
 
-def _programme(x32: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Fisher's dynamic programme on sorted float32 values, in mapclassify's arithmetic.
+def _programme(xs: np.ndarray, k: int) -> np.ndarray:
+    """Fisher's dynamic programme on sorted, scaled float64 values, ``k ≥ 2``.
 
-    Returns ``cost[j, l]``, the least within-class sum of squared deviations of
-    the first ``l`` values in ``j`` classes (float32, as mapclassify keeps it),
-    and ``start[j, l]``, the 1-based position of the first value of the last of
-    those classes (mapclassify's ``mat2`` and ``mat1``, transposed).
+    Returns ``start[j, l]`` for ``j = 2 … k``: the 0-based position of the first
+    value of the last class in the best partition of the first ``l`` values
+    into ``j`` classes (row ``k`` only for ``l = n``, the one the walk back needs).
     """
-    n = len(x32)
-    # the values and their squares from the top down: the top m of the first `last` values are
-    # down[n - last : n - last + m], contiguous for np.cumsum
-    down = np.ascontiguousarray(x32[::-1])
-    down_squares = down * down
-    counts = np.arange(1, n + 1, dtype=np.float32)
-    cost = np.zeros((k + 1, n + 1), dtype=np.float32)
-    cost[1:, 2:] = np.inf
+    n = len(xs)
+    # the values from the top down: the top m of the first l values are down[n - l : n - l + m]
+    down = np.ascontiguousarray(xs[::-1])
+    counts = np.arange(1.0, n + 1.0)
+    weights = np.zeros(n)
+    weights[1:] = counts[:-1] / counts[1:]  # (m - 1) / m
+    # cost[j, p]: least total sum of squares of the first p values in j classes (inf: impossible)
+    cost = np.full((k, n + 1), np.inf)
     start = np.zeros((k + 1, n + 1), dtype=np.int64)
-    start[1:, 1] = 1
-    rows = np.arange(k - 1)
-    for last in range(2, n + 1):
-        # ss[m - 1]: squared deviations of the top m of the first `last` values, their sums accumulated
-        # from values[last - 1] down in float32 (np.cumsum adds in order, like mapclassify's loop)
-        s1 = np.cumsum(down[n - last :])
-        s2 = np.cumsum(down_squares[n - last :])
-        ss = s2 - (s1 * s1) / counts[:last]
-        if k > 1:
-            # cand[j - 2, p - 1]: j classes whose last one is values p + 1 … last, for j = 2 … k and
-            # p = 1 … last - 1: its ss plus the best j - 1 classes of the first p values
-            cand = ss[last - 2 :: -1] + cost[1:k, 1:last]
-            # mapclassify keeps the last candidate it meets that is no worse, which is the lowest p
-            # among equal ones: argmin's first occurrence
-            p = cand.argmin(axis=1)
-            best = cand[rows, p]
-            if np.isnan(best).any():  # float32 overflow: mapclassify's comparison never picks a NaN
-                fmin = np.fmin.reduce(cand, axis=1)
-                p = np.argmax(cand == fmin[:, None], axis=1)
-                best = np.where(np.isnan(fmin), np.inf, cand[rows, p])
-                p = np.where(np.isnan(fmin), -2, p)
-            cost[2:, last] = best
-            start[2:, last] = p + 2
-        cost[1, last] = ss[-1]
-        start[1, last] = 1
-    return cost, start
+    buffer = np.empty((max(k - 2, 1), n))
+    d, b, step, ss = np.empty(n), np.empty(n), np.zeros(n), np.empty(n)
+    threshold = 1.0 + TIE_TOLERANCE
+    for last in range(1, n + 1):
+        # ss[m - 1]: sum of squares of the top m of the first `last` values.  With d the differences
+        # to the top value (≥ 0) and b their running sums, adding the m-th value from the top adds
+        # (m - 1)/m · (d[m-1] - b[m-2]/(m - 1))² (Welford's update): a running sum of non-negative
+        # steps, which depend only on differences within the class, exactly 0 for equal values
+        np.subtract(down[n - last], down[n - last :], out=d[:last])
+        np.cumsum(d[:last], out=b[:last])
+        if last > 1:
+            r = step[1:last]
+            np.divide(b[: last - 1], counts[: last - 1], out=r)
+            np.subtract(d[1:last], r, out=r)
+            np.multiply(r, r, out=r)
+            np.multiply(r, weights[1:last], out=r)
+        np.cumsum(step[:last], out=ss[:last])
+        ss_last = ss[:last]
+        cost[1, last] = ss_last[-1]
+        if last < 2 or (last < n and k == 2):
+            continue
+        # j classes whose last one is values p … last - 1 (0-based), p = 1 … last - 1: its sum of
+        # squares ss[last - p - 1] plus the best j - 1 classes of the first p values
+        tail = ss_last[last - 2 :: -1]
+        rows = slice(1, k - 1) if last < n else slice(1, k)  # the k-th class count only at the end
+        prior = cost[rows, 1:last]
+        cand = np.add(tail, prior, out=buffer[: prior.shape[0], : last - 1]) if last < n else tail + prior
+        least = cand.min(axis=1)
+        # the lowest p whose total is within the tolerance of the least
+        p = np.argmax(cand <= (least * threshold)[:, None], axis=1)
+        chosen = cand[np.arange(len(p)), p]
+        if last < n:
+            cost[2:k, last] = chosen
+            start[2:k, last] = p + 1
+        else:
+            start[2 : k + 1, last] = p + 1
+    return start

@@ -18,8 +18,9 @@ from geolink._checks import as_numbers
 from geolink._jenks import fisher_jenks_bins
 
 #: Scheme names as mapclassify spells them (``mapclassify.classify``) → mapclassify class.
-#: ``'fisher_jenks'`` is computed by :func:`geolink._jenks.fisher_jenks_bins`: the same breaks as
-#: ``mapclassify.FisherJenks``, fast with or without numba.
+#: ``'fisher_jenks'`` is computed by :func:`geolink._jenks.fisher_jenks_bins`: the float64 optimum of
+#: mapclassify.FisherJenks's criterion (the same breaks wherever its single precision suffices), fast
+#: with or without numba.
 SCHEMES = {
     "quantiles": "Quantiles",
     "fisher_jenks": "FisherJenks",
@@ -174,8 +175,12 @@ def classify(
         (mapclassify's randomised k-means variant), ``'equal_interval'``,
         ``'jenks_caspall'``, ``'maximum_breaks'``, ``'headtail_breaks'``,
         ``'pretty_breaks'``, ``'std_mean'``, ``'box_plot'`` or ``'user_defined'``
-        with ``bins``.  ``'fisher_jenks'`` gives ``mapclassify.FisherJenks``'s
-        breaks, computed in numpy (fast also where numba is not installed).
+        with ``bins``.  ``'fisher_jenks'`` gives the partition with the least
+        within-class sum of squares (Fisher 1958), computed in float64 numpy
+        (fast also where numba is not installed): ``mapclassify.FisherJenks``'s
+        breaks, except where its single-precision sums miss the optimum (values
+        whose spread is small beside their size, such as years) or pick another
+        equally good split.
     k : number of classes (fewer when there are fewer distinct values).
     bins : upper class bounds for ``'user_defined'``; the maximum is added when
         it exceeds the last bound.
@@ -225,7 +230,7 @@ def classify(
     elif bins is not None:
         raise ValueError(f"bins= is for scheme='user_defined', not {scheme!r}")
     elif scheme == "fisher_jenks":
-        # mapclassify.FisherJenks's breaks, in numpy: the same with or without numba, and fast without
+        # the least within-class sum of squares in float64 numpy: the same with or without numba
         bounds = fisher_jenks_bins(present, int(min(k, len(np.unique(present)))))
     else:
         import mapclassify
