@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.formula.api as smf
+from statsmodels.regression.linear_model import OLS
 
 from geolink._checks import concat_dropped, reject
 from geolink._regional import attach_group, named, panel, periods
@@ -160,8 +160,9 @@ def _trend(name, part: pd.DataFrame) -> dict:
     if len(part):
         row.update(sigma_first=part["sigma"].iloc[0], sigma_last=part["sigma"].iloc[-1])
     if len(part) >= 3:
-        fit = smf.ols("sigma ~ t", data=pd.DataFrame({"sigma": part["sigma"], "t": part["time"].astype(float)})).fit()
-        row.update(slope=fit.params["t"], p_value=fit.pvalues["t"])
+        t = part["time"].astype(float).to_numpy()
+        fit = OLS(part["sigma"].to_numpy(float), np.column_stack([np.ones_like(t), t])).fit()
+        row.update(slope=float(fit.params[1]), p_value=float(fit.pvalues[1]))
     elif len(part) == 2:
         span = float(part["time"].iloc[-1]) - float(part["time"].iloc[0])
         row.update(slope=(row["sigma_last"] - row["sigma_first"]) / span)
@@ -206,9 +207,9 @@ class BetaResult:
        beta     se     stat   df  speed  half_life  r_squared
     -0.0237 0.0023 -10.3055 28.0 0.0271    25.6033     0.6174
     >>> print(res.coefficients[["term", "coef", "se"]].round(4).to_string(index=False))
-         term    coef     se
-    Intercept  0.1084 0.0100
-       log_y0 -0.0237 0.0023
+      term    coef     se
+     const  0.1084 0.0100
+    log_y0 -0.0237 0.0023
     >>> print(res.data.head(2).round(4).to_string(index=False))
     adcode      y0      y1  growth  log_y0
     350100 61.9515 72.4888  0.0157  4.1264
@@ -355,17 +356,16 @@ def beta_convergence(
 
 
 def _ols(cs: pd.DataFrame, terms: list[str], group):
-    formula = "growth ~ " + " + ".join(f"Q('{t}')" if t != "log_y0" else t for t in terms)
-    if group is not None:
-        formula += " + C(group)"
-    fit = smf.ols(formula, data=cs).fit(cov_type="HC1", use_t=True)
+    X, names = _design(cs, terms, group)
+    term_names = ["const", *names]
+    fit = OLS(cs["growth"].to_numpy(float), np.column_stack([np.ones(len(X)), X])).fit(cov_type="HC1", use_t=True)
     coefficients = pd.DataFrame(
-        {"term": fit.params.index, "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy(),
-         "stat": fit.tvalues.to_numpy(), "p_value": fit.pvalues.to_numpy()}
+        {"term": term_names, "coef": fit.params, "se": fit.bse, "stat": fit.tvalues, "p_value": fit.pvalues}
     )
+    i = term_names.index("log_y0")
     summary = {
-        "model": "ols", "beta": float(fit.params["log_y0"]), "se": float(fit.bse["log_y0"]),
-        "stat": float(fit.tvalues["log_y0"]), "p_value": float(fit.pvalues["log_y0"]), "df": float(fit.df_resid),
+        "model": "ols", "beta": float(fit.params[i]), "se": float(fit.bse[i]),
+        "stat": float(fit.tvalues[i]), "p_value": float(fit.pvalues[i]), "df": float(fit.df_resid),
         "r_squared": float(fit.rsquared), "log_likelihood": float(fit.llf),
     }
     return summary, coefficients, fit, None
@@ -391,6 +391,7 @@ def _spatial(cs: pd.DataFrame, terms: list[str], group, model: str, weights):
     # spreg 1.9 prints the model's class name while building its output; scipy warns about its bounded optimiser's tolerance
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.filterwarnings("ignore", message="The inplace keyword", module="spreg")  # spreg's own pandas calls
         fitted = (spreg.ML_Lag if model == "lag" else spreg.ML_Error)(y, X, w, method="ord", name_x=names, name_y="growth")
     spatial_name = "rho" if model == "lag" else "lambda"
     term_names = ["const", *names, spatial_name]

@@ -21,8 +21,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.regression.linear_model import OLS
 
 from geolink._checks import as_numbers, concat_dropped, dropped, reject, require_columns
 from geolink.boundaries import prefectures
@@ -132,7 +132,7 @@ def _distances(gdf: gpd.GeoDataFrame, geom, distance: str) -> np.ndarray:
 
 
 def _ols(x: np.ndarray, y: np.ndarray) -> dict:
-    fit = sm.OLS(y, sm.add_constant(x)).fit()
+    fit = OLS(y, np.column_stack([np.ones(len(x)), x])).fit()
     return {
         "intercept": fit.params[0],
         "slope": fit.params[1],

@@ -123,7 +123,9 @@ def test_beta_conditional_group_effects_and_controls():
     assert abs(absolute.beta + 0.03) > 0.005  # omitted steady states bias absolute β
     assert cond.beta == pytest.approx(-0.03, abs=0.001)
     coef = cond.coefficients.set_index("term")["coef"]
-    assert coef["Q('x')"] == pytest.approx(0.004, abs=0.0005)
+    assert coef["x"] == pytest.approx(0.004, abs=0.0005)
+    # the same term names as the spatial models: const, log_y0, the controls, one dummy per group but the first
+    assert cond.coefficients["term"].tolist() == ["const", "log_y0", "x", "group_1", "group_2"]
     s = cond.summary.iloc[0]
     assert s["conditional"] and s["df"] == n - 5  # const, log y0, x, 2 group dummies
 
