@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 
 from geolink._paths import cache_dir, file_digest, prefectures_file, replace_atomically
-from geolink.boundaries import prefectures
+from geolink.boundaries import prefectures, provinces
 from geolink.projection import CHINA_ALBERS, local_crs
 
 PIXELS = 3000  # map polygons are simplified to 1/PIXELS of the map's diagonal: finer than a PNG shows
@@ -77,6 +77,8 @@ def display_simplified(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoData
         return gdf
     tolerance_m = _level(tolerance_m)
     from_units = _from_prefectures(gdf, tolerance_m)
+    if from_units is None:
+        from_units = _from_provinces(gdf, tolerance_m)
     if from_units is not None:
         return from_units
     simple = _simplified(tuple(shapely.to_wkb(gdf.geometry.values)), gdf.crs.to_string(), tolerance_m)
@@ -164,6 +166,30 @@ def _from_prefectures(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataF
         return None
     light = _national(tolerance_m)
     return gdf.set_geometry(light.loc[codes].to_numpy())
+
+
+def _from_provinces(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame | None:
+    """The simplified geometry of a layer of (some of) the bundled provinces: the union of their simplified prefectures.
+
+    Province borders then run exactly along the simplified prefecture borders drawn beside them.
+    """
+    if "province_adcode" not in gdf.columns or "adcode" in gdf.columns or gdf.crs is None or not gdf.crs.equals("EPSG:4326"):
+        return None
+    whole = provinces().set_index("province_adcode")
+    codes = gdf["province_adcode"].astype(str)
+    if not codes.isin(whole.index).all():
+        return None
+    if not shapely.equals_exact(gdf.geometry.values, whole.loc[codes, "geometry"].values, 0).all():
+        return None
+    return gdf.set_geometry(_national_provinces(tolerance_m).loc[codes].to_numpy())
+
+
+@functools.lru_cache(maxsize=8)
+def _national_provinces(tolerance_m: float) -> gpd.GeoSeries:
+    light = _national(tolerance_m)
+    province = prefectures().loc[light.index, "province_adcode"]
+    merged = {code: shapely.coverage_union_all(part.to_numpy()) for code, part in light.groupby(province, sort=True)}
+    return gpd.GeoSeries(merged, crs=light.crs)
 
 
 @functools.lru_cache(maxsize=8)

@@ -225,3 +225,19 @@ def test_national_simplification_is_cached_on_disk_exactly(tmp_path, monkeypatch
     assert shapely.equals_exact(again.values, computed.values, 0).all()
     assert stored.stat().st_size > 1000
     display._national.cache_clear()
+
+
+def test_simplified_provinces_follow_the_simplified_prefecture_borders():
+    import shapely
+
+    from geolink.display import display_simplified
+
+    units = geolink.prefectures()
+    provinces = display_simplified(geolink.provinces(), 2048.0).set_index("province_adcode")
+    light = display_simplified(units, 2048.0)
+    guangdong = shapely.coverage_union_all(light.loc[units["province_adcode"] == "440000", "geometry"].to_numpy())
+    assert shapely.equals_exact(provinces.loc["440000", "geometry"], guangdong, 0)
+    assert shapely.is_valid(provinces.geometry.values).all() and len(provinces) == 34
+    # a layer that is not the bundled provinces (a province moved) is simplified on its own
+    moved = geolink.provinces().iloc[:3].assign(geometry=lambda d: d.geometry.translate(0.001, 0))
+    assert not shapely.equals_exact(display_simplified(moved, 2048.0).geometry.values[0], provinces.geometry.values[0], 0)
