@@ -185,7 +185,8 @@ def choropleth(
     inset = is_national(data) if south_china_sea == "auto" else bool(south_china_sea)
     fig, ax = _figure(figsize)
     if context is not None:
-        draw_polygons(ax, display_simplified(context, tolerance).to_crs(crs), facecolor="#f2f2f2", edgecolor="#bdbdbd", linewidth=0.3)
+        context = display_simplified(context, tolerance).to_crs(crs)
+        draw_polygons(ax, context, facecolor="#f2f2f2", edgecolor="#bdbdbd", linewidth=0.3)
     colors = classes.colors_of(shown[value])
     draw_polygons(ax, shown, facecolor=colors, edgecolor="white", linewidth=0.4)
     lines = _outlines(outlines, crs)
@@ -195,7 +196,7 @@ def choropleth(
         _label_units(ax, _without_sansha(shown, inset), labels)
     _fit_extent(ax, _without_sansha(shown, inset), 0.04)
     if inset:
-        _south_china_sea_inset(ax, shown, colors, crs)
+        _south_china_sea_inset(ax, shown, colors, crs, context=context)
     heading = (legend_title or value) + ("" if value_unit is None else f" ({value_unit})")
     _class_legend(ax, classes, shown[value], heading, legend_loc or ("lower left" if inset else "best"))
     if title:
@@ -209,17 +210,21 @@ def choropleth(
     return fig
 
 
-def _south_china_sea_inset(ax, shown: gpd.GeoDataFrame, colors, crs: str) -> None:
+def _south_china_sea_inset(ax, shown: gpd.GeoDataFrame, colors, crs: str, context=None) -> None:
     """南海诸岛 inset: the South China Sea with its islands and the maritime boundary line.
 
     The main map is widened to the east so the inset (lower right) sits beside Taiwan, not over it.
+    ``context`` (in ``crs``) is drawn underneath in grey, as on the main map.
     """
     x0, x1 = ax.get_xlim()
     ax.set_xlim(x0, x1 + 0.22 * (x1 - x0))
     line = maritime_line().to_crs(crs)
     box = gpd.GeoSeries([shapely.box(105.5, 2.5, 123.5, 24.5)], crs="EPSG:4326").to_crs(crs).total_bounds
     inset = ax.inset_axes([0.81, 0.01, 0.185, 0.30])
-    near = shown.intersects(shapely.box(*box)).to_numpy()  # only the units the inset shows
+    frame = shapely.box(*box)
+    if context is not None:
+        draw_polygons(inset, context[context.intersects(frame)], facecolor="#f2f2f2", edgecolor="#bdbdbd", linewidth=0.3)
+    near = shown.intersects(frame).to_numpy()  # only the units the inset shows
     draw_polygons(inset, shown[near], facecolor=colors[near], edgecolor="#888888", linewidth=0.3)
     line.plot(ax=inset, color="#555555", linewidth=0.9)
     inset.set_xlim(box[0], box[2])
