@@ -6,8 +6,8 @@ distribution (Grassmann–Taksar–Heyman elimination, no subtraction), mean
 first passage times (Kemeny and Snell 1976, *Finite Markov Chains*) and the
 homogeneity tests Q and LR of Bickenbach and Bode (2003).  A class no
 transition starts from is taken as absorbing for the steady state and the
-passage times, as PySAL giddy does; tests/test_dynamics.py checks these
-functions against giddy.
+passage times, as PySAL giddy does; the test suite checks these functions
+against giddy.
 """
 
 from __future__ import annotations

@@ -104,6 +104,23 @@ class ReadReport:
     Row numbers are as the user sees them: the line of a CSV file, the row of
     an Excel sheet (both from 1), or the index label of a DataFrame;
     ``rows[i]`` is the row number of data row ``i``.
+
+    Attributes
+    ----------
+    source, encoding, delimiter, sheet : where and how the table was read.
+    header_rows, title_rows, unit_rows, notes_rows, footnotes : the layout recognised.
+    columns : per column, a ``ColumnReport`` (kind, cells converted, cells set missing).
+    rows : the row number of each data row.
+    notes : what was done, in words.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import geolink
+    >>> raw = pd.DataFrame({"地区": ["广州市", "深圳市"], "GDP": ["28,839", "—"]})
+    >>> report = geolink.read_table(raw).attrs["read_report"]
+    >>> isinstance(report, geolink.ReadReport), report.columns["GDP"].kind
+    (True, 'integer')
     """
 
     source: str
