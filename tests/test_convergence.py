@@ -12,7 +12,8 @@ from geolink.weights import spatial_weights
 def test_sigma_hand_computed():
     # group a: 1, 2, 3 → μ 2, population sd sqrt(2/3), σ = 0.408248…; group b: 2, 2 → σ 0
     data = pd.DataFrame({"adcode": list("abcde"), "year": 2000, "y": [1.0, 2.0, 3.0, 2.0, 2.0], "g": list("aaabb")})
-    res = sigma_convergence(data, "y", group="g")
+    with pytest.warns(UserWarning, match=r"the σ trend needs σ in at least 2 periods of 'year'"):  # one year only
+        res = sigma_convergence(data, "y", group="g")
     t = res.summary.set_index("group")
     assert t.loc["a", "sigma"] == pytest.approx(np.sqrt(2 / 3) / 2)
     assert t.loc["b", "sigma"] == 0
@@ -42,7 +43,7 @@ def test_sigma_domain_errors():
         sigma_convergence(df, "y")
     with pytest.raises(ValueError, match="mean is zero"):
         sigma_convergence(df.assign(y=0.0), "y")
-    with pytest.warns(UserWarning, match="at least 2 units"):
+    with pytest.warns(UserWarning, match="at least 2 units"), pytest.warns(UserWarning, match="at least 2 periods"):
         res = sigma_convergence(df.assign(y=[1.0, 2, 3, 4], g=list("aaab")), "y", group="g")
     assert np.isnan(res.summary.set_index("group").loc["b", "sigma"])
     with pytest.raises(ValueError, match=r"group column 'g' is missing.*\['d'\]"):
