@@ -1,7 +1,8 @@
 """``python -m geolink``: the same as the ``geolink`` command."""
 
-import sys
+if __name__ == "__main__":  # not when a worker process imports this module (multiprocessing's spawn)
+    import sys
 
-from geolink.cli import main
+    from geolink.cli import main
 
-sys.exit(main())
+    sys.exit(main())

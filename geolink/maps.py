@@ -437,10 +437,17 @@ def map_distance_decay(
     for r in rings_km:
         outline.buffer(r * 1000).boundary.plot(ax=ax, color="#6baed6", linewidth=0.8, linestyle="--")
     is_point = result.target.geom_type == "Point"
-    t.plot(ax=ax, facecolor="#08519c" if is_point else "#c6dbef", edgecolor="#08519c", linewidth=1.2, alpha=0.6)
+    if is_point:
+        t.plot(ax=ax, facecolor="#08519c", edgecolor="#08519c", linewidth=1.2, alpha=0.6)
+    else:
+        draw_polygons(ax, t, facecolor="#c6dbef", edgecolor="#08519c", linewidth=1.2, alpha=0.6)
     classes = classes or classify(units[value], scheme, k=k)
     shown = units.to_crs(crs)
-    shown.plot(ax=ax, color=classes.colors_of(shown[value]), edgecolor="#444444", linewidth=0.5, markersize=60, zorder=4)
+    colors = classes.colors_of(shown[value])
+    if shown.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        draw_polygons(ax, shown, facecolor=colors, edgecolor="#444444", linewidth=0.5, zorder=4)
+    else:
+        shown.plot(ax=ax, color=colors, edgecolor="#444444", linewidth=0.5, markersize=60, zorder=4)
     if "name" in shown.columns:
         for geom, text in zip(shown.geometry.representative_point(), shown["name"], strict=True):
             ax.annotate(str(text), (geom.x, geom.y), fontsize=6.5, xytext=(4, 3), textcoords="offset points",

@@ -1,0 +1,53 @@
+"""The demo's file writer: a second process when there is a second core, the same files either way."""
+
+import pickle
+
+import pytest
+from matplotlib.figure import Figure
+
+from geolink import demo
+
+
+def _figure(text: str) -> Figure:
+    fig = Figure(figsize=(2, 1))
+    fig.text(0.1, 0.5, text)
+    return fig
+
+
+def test_writer_writes_in_a_worker_and_reports_each_file(tmp_path):
+    writer = demo._Writer()
+    done = []
+    for i in range(3):
+        writer.run(demo._write_png, _figure(f"广州 {i}"), str(tmp_path / f"f{i}.png"), done=lambda i=i: done.append(i))
+    writer.close()
+    assert sorted(done) == [0, 1, 2]
+    assert all((tmp_path / f"f{i}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for i in range(3))
+
+
+def test_writer_raises_the_workers_error_at_close(tmp_path):
+    writer = demo._Writer()
+    writer.run(demo._write_png, _figure("x"), str(tmp_path / "no_such_folder" / "f.png"), done=lambda: None)
+    with pytest.raises(FileNotFoundError, match="no_such_folder"):
+        writer.close()
+
+
+def test_writer_writes_unpicklable_figures_here(tmp_path, monkeypatch):
+    fig = _figure("x")
+    fig.unpicklable = lambda: None  # a local function: pickle refuses the figure
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        pickle.dumps(fig)
+    writer = demo._Writer()
+    done = []
+    writer.run(demo._write_png, fig, str(tmp_path / "f.png"), done=lambda: done.append(1))
+    assert done == [1] and (tmp_path / "f.png").exists()  # written at once, in this process
+    writer.close()
+
+
+def test_one_core_writes_in_this_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(demo.os, "cpu_count", lambda: 1)
+    writer = demo._Writer()
+    assert writer._pool is None
+    done = []
+    writer.run(demo._write_png, _figure("x"), str(tmp_path / "f.png"), done=lambda: done.append(1))
+    assert done == [1] and (tmp_path / "f.png").exists()
+    writer.close()
