@@ -1,8 +1,11 @@
 """Wall-clock time of the main job, ``geolink demo``, as a user runs it.
 
 "first run": a new process with an empty geolink cache and an empty matplotlib config folder
-(as right after ``pip install .``: the point grid and the font cache are built then);
+(as right after ``pip install .``: the map simplifications and the font list are built then);
 "warm": the next runs with the same folders.  Each run is a whole process (imports included).
+Beside it, alternating with the warm runs, the same demo with its PNGs written in its own
+process (what a one-core machine gets: ``os.cpu_count()`` patched to 1), so that the gain of the
+second process reads as a ratio on a machine whose speed varies.
 
     python benchmarks/bench_demo.py [--runs 3]
 """
@@ -17,12 +20,19 @@ import tempfile
 import time
 from pathlib import Path
 
+ONE_CORE = "import os, sys; os.cpu_count = lambda: 1; from geolink.cli import main; sys.exit(main(sys.argv[1:]))"
 
-def _run(env: dict, out: Path) -> float:
+
+def _run(env: dict, out: Path, *, one_core: bool = False) -> float:
+    command = [sys.executable, "-c", ONE_CORE] if one_core else [sys.executable, "-m", "geolink"]
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "geolink", "demo", "-o", str(out)], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([*command, "demo", "-o", str(out)], env=env, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
+
+
+def _summary(times: list[float]) -> str:
+    times = sorted(times)
+    return f"median {times[len(times) // 2]:.1f} s (min {times[0]:.1f}, max {times[-1]:.1f})"
 
 
 def main() -> None:
@@ -33,9 +43,14 @@ def main() -> None:
         tmp = Path(tmp)
         env = {**os.environ, "GEOLINK_CACHE_DIR": str(tmp / "cache"), "MPLCONFIGDIR": str(tmp / "mpl")}
         first = _run(env, tmp / "maps")
-        warm = sorted(_run(env, tmp / "maps") for _ in range(args.runs))
-    print(f"geolink demo, first run: {first:.1f} s; warm: median {warm[len(warm) // 2]:.1f} s "
-          f"(min {warm[0]:.1f}, max {warm[-1]:.1f}, {len(warm)} runs); load average {os.getloadavg()[0]:.1f}")
+        warm, one_core = [], []
+        for _ in range(args.runs):
+            warm.append(_run(env, tmp / "maps"))
+            one_core.append(_run(env, tmp / "maps1", one_core=True))
+    ratio = sorted(one_core)[len(one_core) // 2] / sorted(warm)[len(warm) // 2]
+    print(f"geolink demo, first run: {first:.1f} s; warm: {_summary(warm)}, {len(warm)} runs; "
+          f"PNGs written in the demo's own process (one core): {_summary(one_core)}, {ratio:.2f}× the warm run; "
+          f"load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
