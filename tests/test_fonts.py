@@ -171,3 +171,31 @@ def test_no_system_font_maps_render_chinese_with_the_bundled_font(tmp_path):
     assert len(chinese) >= 13  # title, legend title, 11 city labels, the no-data entry
     assert {Path(f).name for f in chinese.values()} == {BUNDLED_FILE}
     assert png.stat().st_size > 20_000
+
+
+def test_demo_without_system_fonts_runs_clean(tmp_path):
+    """The whole main job in the namespace with no font: no warning (errors with -W error), every output.
+
+    Its PNGs are rendered by a worker process, which registers the bundled font itself.
+    """
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode:
+        pytest.skip("unshare -m is not available here")
+    dirs = [d for d in (os.path.expanduser(p) for p in FONT_DIRS) if os.path.isdir(d)]
+    mounts = " && ".join(f"mount -t tmpfs tmpfs '{d}'" for d in dirs)
+    (tmp_path / "mplconfig").mkdir()
+    env = {
+        **os.environ,
+        "MPLCONFIGDIR": str(tmp_path / "mplconfig"),
+        "GEOLINK_CACHE_DIR": str(tmp_path / "cache"),
+        "PYTHONPATH": str(Path(geolink.__file__).resolve().parents[1]),
+    }
+    out = tmp_path / "maps"
+    run = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f'{mounts} && exec "$1" -W error -m geolink demo -o "$2"', "sh", sys.executable, str(out)],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stderr == "", run.stderr[-3000:]
+    pngs = sorted(p.name for p in out.glob("*.png"))
+    assert len(pngs) == 12 and all((out / p).stat().st_size > 20_000 for p in pngs)
+    assert "done in" in run.stdout
