@@ -511,10 +511,10 @@ def _parts(report: _Report) -> None:
     regional = _regional(report, panel)
     progress("distance decay: GBA cities and Dongguan's towns vs Shenzhen")
     decay = _decay(report, gdf)
-    progress("web map")
-    _web_map(report, gdf, classes)
     progress("the papers' results")
     papers = _papers(report)
+    progress("web map")  # built here while the worker renders the last PNGs
+    _web_map(report, gdf, classes)
     progress("GeoPackage")
     _geopackage(report, cross, classes, dagum, sigma, beta, decay, papers, regional)
 
