@@ -24,7 +24,6 @@ EIGHT = ("bth", "myr", "yrd", "cp", "cy", "hc", "gzp", "prd")
 OVERLAP_RULES = ("raise", "first", "prefer_full", "drop")
 _ABBREVIATIONS = {"gba": "gba", "prd": "prd", "bth": "bth", "yrd": "yrd", "jjj": "bth"}
 _USER: dict[str, pd.DataFrame] = {}
-_REVISION = [0]  # bumped whenever _USER changes
 _GROUPINGS: dict[str, tuple[str, ...]] = {"eight": EIGHT}
 
 
@@ -73,13 +72,9 @@ def agglomerations(group: str | Iterable[str] | None = None) -> pd.DataFrame:
     )
 
 
+@functools.cache
 def _id_index() -> dict[str, str]:
-    """Normalised id/name → agglomeration id, built once per set of registered groupings."""
-    return _id_index_of(_REVISION[0])
-
-
-@functools.lru_cache(maxsize=1)
-def _id_index_of(_revision: int) -> dict[str, str]:
+    """Normalised id/name → agglomeration id (rebuilt when a grouping is registered or removed)."""
     table = agglomerations()
     index = dict(_ABBREVIATIONS)
     columns = ["agglomeration_id", "agglomeration_zh", "agglomeration_short_zh", "agglomeration_en"]
@@ -360,7 +355,7 @@ def register_grouping(
         }
     )
     _USER[name] = rows
-    _REVISION[0] += 1
+    _id_index.cache_clear()
     _GROUPINGS[name] = tuple(groups)
     return groups
 
@@ -378,7 +373,7 @@ def unregister_grouping(name: str) -> None:
     >>> geolink.unregister_grouping("no_such_grouping")
     """
     _USER.pop(name, None)
-    _REVISION[0] += 1
+    _id_index.cache_clear()
     _GROUPINGS.pop(name, None)
 
 

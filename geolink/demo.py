@@ -45,13 +45,13 @@ BOOTSTRAP = 199
 
 
 class _Writer:
-    """Writes the demo's files, in a second process when there is a second core.
+    """Writes the demo's PNGs, in a second process when there is a second core.
 
     Rendering a figure to PNG holds the interpreter lock for 0.15–0.3 s; a worker process (started
     with ``spawn``, so it inherits nothing but what it is sent) renders while the demo computes the
-    next output.  Jobs travel pickled (a national map in about 10 ms); the worker registers the
-    same CJK font.  With one core, when no process can be started, or for a job that does not
-    pickle, the file is written in this process.
+    next output.  Figures travel pickled (a national map in about 10 ms); the worker registers the
+    same CJK font.  With one core, when no process can be started, or for a figure that does not
+    pickle, the PNG is written in this process.
     """
 
     def __init__(self):
@@ -66,23 +66,23 @@ class _Writer:
             except OSError:  # no process can be started here: write in this process
                 self._pool = None
 
-    def run(self, job: Callable, *args, done: Callable[[], None]) -> None:
-        """``job(*args)`` (a module-level function writing one file), then ``done()``."""
+    def save(self, fig, path: str, done: Callable[[], None]) -> None:
+        """Write ``fig`` to ``path`` (150 dpi PNG), then call ``done()``."""
         if self._pool is not None:
             try:
-                payload = pickle.dumps((job, args))
-            except (pickle.PicklingError, AttributeError, TypeError):  # something that does not pickle: here
+                payload = pickle.dumps(fig)
+            except (pickle.PicklingError, AttributeError, TypeError):  # an artist that does not pickle: here
                 payload = None
             if payload is not None:
-                future = self._pool.submit(_run_pickled, payload)
+                future = self._pool.submit(_write_png, payload, path)
                 future.add_done_callback(lambda f: f.exception() is None and done())
                 self._pending.append(future)
                 return
-        job(*args)
+        _write_png(fig, path)
         done()
 
     def close(self) -> None:
-        """Wait for every job; the first error raised while writing a file is raised here."""
+        """Wait for every figure; the first error raised while writing one is raised here."""
         try:
             for future in self._pending:
                 future.result()
@@ -90,7 +90,7 @@ class _Writer:
             self.abort()
 
     def abort(self) -> None:
-        """Stop the worker: files not written yet are dropped (the demo failed)."""
+        """Stop the worker: figures not written yet are dropped (the demo failed)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -108,15 +108,11 @@ def _start_writer() -> None:
     atexit.register(lambda: (sys.stdout.flush(), sys.stderr.flush(), os._exit(0)))
 
 
-def _run_pickled(payload: bytes) -> None:
-    job, args = pickle.loads(payload)
-    job(*args)
-
-
 def _write_png(fig, path: str) -> None:
+    """Write a Figure (or a pickled one, in the worker) as a 150 dpi PNG."""
+    if isinstance(fig, bytes):
+        fig = pickle.loads(fig)
     fig.savefig(path, dpi=150)
-
-
 
 
 @dataclass
@@ -131,17 +127,13 @@ class _Report:
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
 
     def figure(self, fig, name: str, caption: str, source: str, part: str = "census") -> None:
-        self.write(name, caption, source, part, _write_png, fig, str(self.out / name))
+        self.items.append((part, name, caption, source))
+        self.writer.save(fig, str(self.out / name), done=lambda: self.progress(f"wrote {self.out / name}"))
 
     def web_map(self, data, value: str, name: str, caption: str, source: str, **options) -> None:
         """The web map is built and saved here: the worker is busy with the PNGs."""
         geolink.web_map(data, value, **options).save(str(self.out / name))
         self.add(name, caption, source)
-
-    def write(self, name: str, caption: str, source: str, part: str, job: Callable, *args) -> None:
-        """List the output ``name`` and have ``job(*args)`` write it (see :class:`_Writer`)."""
-        self.items.append((part, name, caption, source))
-        self.writer.run(job, *args, done=lambda: self.progress(f"wrote {self.out / name}"))
 
     def add(self, name: str, caption: str, source: str, part: str = "census") -> None:
         self.items.append((part, name, caption, source))

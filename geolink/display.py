@@ -76,9 +76,7 @@ def display_simplified(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoData
     if tolerance_m <= 0 or not gdf.geom_type.isin(["Polygon", "MultiPolygon"]).all():
         return gdf
     tolerance_m = _level(tolerance_m)
-    from_units = _from_prefectures(gdf, tolerance_m)
-    if from_units is None:
-        from_units = _from_provinces(gdf, tolerance_m)
+    from_units = _from_bundled(gdf, tolerance_m)
     if from_units is not None:
         return from_units
     simple = _simplified(tuple(shapely.to_wkb(gdf.geometry.values)), gdf.crs.to_string(), tolerance_m)
@@ -123,7 +121,7 @@ def draw_polygons(ax, geometries, *, facecolor, edgecolor, linewidth: float, alp
     geoms = np.asarray(getattr(geometries, "geometry", geometries), dtype=object)
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     kinds = shapely.get_type_id(geoms[present])
-    if not np.isin(kinds, [3, 6]).all():  # not only (Multi)Polygons
+    if not np.isin(kinds, [shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON]).all():
         gpd.GeoSeries(geoms).plot(ax=ax, color=facecolor, edgecolor=edgecolor, linewidth=linewidth, alpha=alpha, zorder=zorder)
         return ax.collections[-1]
     paths = [Path(np.empty((0, 2)))] * len(geoms)
@@ -150,38 +148,29 @@ def _level(tolerance_m: float) -> float:
     return float(2 ** np.floor(np.log2(max(tolerance_m, 1.0))))
 
 
-def _from_prefectures(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame | None:
-    """The simplified geometry of a layer of (some of) the bundled prefectures, from one national simplification.
+def _from_bundled(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame | None:
+    """The simplified geometry of a layer of (some of) the bundled prefectures or provinces, or None.
 
-    Units are recognised by their ``adcode`` and their geometry (exactly the bundled one), so
-    every map of prefectures shares one cached simplification of the whole coverage per tolerance.
+    Units are recognised by their ``adcode`` (``province_adcode`` for provinces) and their
+    geometry (exactly the bundled one), so every map of them shares one cached simplification of
+    the whole national coverage per tolerance; provinces are the union of their simplified
+    prefectures, so that their borders run exactly along the prefecture borders drawn beside them.
     """
-    if "adcode" not in gdf.columns or gdf.crs is None or not gdf.crs.equals("EPSG:4326"):
+    if gdf.crs is None or not gdf.crs.equals("EPSG:4326"):
         return None
-    units = prefectures()
-    codes = gdf["adcode"].astype(str)
-    if not codes.isin(units.index).all():
-        return None
-    if not shapely.equals_exact(gdf.geometry.values, units.loc[codes, "geometry"].values, 0).all():
-        return None
-    light = _national(tolerance_m)
-    return gdf.set_geometry(light.loc[codes].to_numpy())
-
-
-def _from_provinces(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame | None:
-    """The simplified geometry of a layer of (some of) the bundled provinces: the union of their simplified prefectures.
-
-    Province borders then run exactly along the simplified prefecture borders drawn beside them.
-    """
-    if "province_adcode" not in gdf.columns or "adcode" in gdf.columns or gdf.crs is None or not gdf.crs.equals("EPSG:4326"):
-        return None
-    whole = provinces().set_index("province_adcode")
-    codes = gdf["province_adcode"].astype(str)
-    if not codes.isin(whole.index).all():
-        return None
-    if not shapely.equals_exact(gdf.geometry.values, whole.loc[codes, "geometry"].values, 0).all():
-        return None
-    return gdf.set_geometry(_national_provinces(tolerance_m).loc[codes].to_numpy())
+    for key, units, light in (
+        ("adcode", prefectures, _national),
+        ("province_adcode", lambda: provinces().set_index("province_adcode"), _national_provinces),
+    ):
+        if key not in gdf.columns:
+            continue
+        whole = units()
+        codes = gdf[key].astype(str)
+        if codes.isin(whole.index).all() and shapely.equals_exact(
+            gdf.geometry.values, whole.loc[codes, "geometry"].values, 0
+        ).all():
+            return gdf.set_geometry(light(tolerance_m).loc[codes].to_numpy())
+    return None
 
 
 @functools.lru_cache(maxsize=8)
@@ -202,8 +191,8 @@ def _national(tolerance_m: float) -> gpd.GeoSeries:
         simple = gpd.GeoSeries(shapely.coverage_simplify(local.values, tolerance_m), crs=CHINA_ALBERS)
         return simple.to_crs("EPSG:4326").values
 
-    name = f"display_{_source_key(prefectures_file)}_{tolerance_m:g}m.npz"
-    return gpd.GeoSeries(_stored(name, len(units), compute), index=units.index, crs="EPSG:4326")
+    stored = _stored(lambda: file_digest(prefectures_file()), tolerance_m, len(units), compute)
+    return gpd.GeoSeries(stored, index=units.index, crs="EPSG:4326")
 
 
 @functools.lru_cache(maxsize=16)
@@ -222,30 +211,22 @@ def _simplified(wkb: tuple, crs_name: str, tolerance_m: float) -> tuple:
     blob = b"".join(wkb)
     if len(blob) < _STORE_BYTES:  # small layers are simplified in milliseconds: not worth a file
         return tuple(shapely.to_wkb(compute()))
-    digest = hashlib.sha256(blob + crs_name.encode()).hexdigest()[:16]
-    name = f"display_layer_{digest}_{shapely.geos_version_string}_{tolerance_m:g}m.npz"
-    return tuple(shapely.to_wkb(_stored(name, len(wkb), compute)))
+    digest = "layer_" + hashlib.sha256(blob + crs_name.encode()).hexdigest()[:16]
+    return tuple(shapely.to_wkb(_stored(lambda: digest, tolerance_m, len(wkb), compute)))
 
 
 _STORE_BYTES = 1_000_000  # layers of more WKB than this keep their simplification in the user cache
 
 
-def _source_key(path_of) -> str:
-    """The digest of a bundled file and the GEOS version: what a stored simplification depends on."""
-    try:
-        return f"{file_digest(path_of())}_{shapely.geos_version_string}"
-    except OSError:
-        return ""
+def _stored(source, tolerance_m: float, n: int, compute) -> np.ndarray:
+    """``compute()`` (``n`` geometries), kept in the user cache and read from there later.
 
-
-def _stored(name: str, n: int, compute) -> np.ndarray:
-    """``compute()`` (``n`` geometries), kept as ``name`` in the user cache and read from there later.
-
-    A missing, truncated or foreign file is computed again and rewritten; a cache that cannot be
-    written is skipped (the result is then computed in every process).
+    The file is named by ``source()`` (what the input is: a file digest, a layer digest), the GEOS
+    version and the tolerance.  A missing, truncated or foreign file is computed again and
+    rewritten; a cache that cannot be written is skipped (computed in every process).
     """
     try:
-        path = cache_dir() / name
+        path = cache_dir() / f"display_{source()}_{shapely.geos_version_string}_{tolerance_m:g}m.npz"
     except OSError:
         return compute()
     stored = _read_geometries(path, n)

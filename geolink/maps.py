@@ -437,10 +437,7 @@ def map_distance_decay(
     for r in rings_km:
         outline.buffer(r * 1000).boundary.plot(ax=ax, color="#6baed6", linewidth=0.8, linestyle="--")
     is_point = result.target.geom_type == "Point"
-    if is_point:
-        t.plot(ax=ax, facecolor="#08519c", edgecolor="#08519c", linewidth=1.2, alpha=0.6)
-    else:
-        draw_polygons(ax, t, facecolor="#c6dbef", edgecolor="#08519c", linewidth=1.2, alpha=0.6)
+    draw_polygons(ax, t, facecolor="#08519c" if is_point else "#c6dbef", edgecolor="#08519c", linewidth=1.2, alpha=0.6)
     classes = classes or classify(units[value], scheme, k=k)
     shown = units.to_crs(crs)
     colors = classes.colors_of(shown[value])

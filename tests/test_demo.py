@@ -18,7 +18,7 @@ def test_writer_writes_in_a_worker_and_reports_each_file(tmp_path):
     writer = demo._Writer()
     done = []
     for i in range(3):
-        writer.run(demo._write_png, _figure(f"广州 {i}"), str(tmp_path / f"f{i}.png"), done=lambda i=i: done.append(i))
+        writer.save(_figure(f"广州 {i}"), str(tmp_path / f"f{i}.png"), done=lambda i=i: done.append(i))
     writer.close()
     assert sorted(done) == [0, 1, 2]
     assert all((tmp_path / f"f{i}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for i in range(3))
@@ -26,7 +26,7 @@ def test_writer_writes_in_a_worker_and_reports_each_file(tmp_path):
 
 def test_writer_raises_the_workers_error_at_close(tmp_path):
     writer = demo._Writer()
-    writer.run(demo._write_png, _figure("x"), str(tmp_path / "no_such_folder" / "f.png"), done=lambda: None)
+    writer.save(_figure("x"), str(tmp_path / "no_such_folder" / "f.png"), done=lambda: None)
     with pytest.raises(FileNotFoundError, match="no_such_folder"):
         writer.close()
 
@@ -38,7 +38,7 @@ def test_writer_writes_unpicklable_figures_here(tmp_path, monkeypatch):
         pickle.dumps(fig)
     writer = demo._Writer()
     done = []
-    writer.run(demo._write_png, fig, str(tmp_path / "f.png"), done=lambda: done.append(1))
+    writer.save(fig, str(tmp_path / "f.png"), done=lambda: done.append(1))
     assert done == [1] and (tmp_path / "f.png").exists()  # written at once, in this process
     writer.close()
 
@@ -48,6 +48,6 @@ def test_one_core_writes_in_this_process(tmp_path, monkeypatch):
     writer = demo._Writer()
     assert writer._pool is None
     done = []
-    writer.run(demo._write_png, _figure("x"), str(tmp_path / "f.png"), done=lambda: done.append(1))
+    writer.save(_figure("x"), str(tmp_path / "f.png"), done=lambda: done.append(1))
     assert done == [1] and (tmp_path / "f.png").exists()
     writer.close()
