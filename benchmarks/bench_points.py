@@ -1,4 +1,4 @@
-"""Point assignment: geolink.assign_points vs geopandas.sjoin, as one-shot processes and warm.
+"""Point assignment: geolink.locate and geolink.assign_points vs geopandas.sjoin, one-shot and warm.
 
 SYNTHETIC points, uniform over China's bounding box (73–136°E, 3–54°N; about a third fall in a unit).
 Targets: a fresh process that imports, assigns 10⁵ points and exits is ≥ 2× faster than the same
@@ -22,14 +22,23 @@ import numpy as np
 import pandas as pd
 
 import geolink
-from geolink import points as P
+from geolink import pointgrid
 
 REPO = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 # the whole job a user runs, in a fresh process: imports, boundaries, index, points in, codes out
 ONE_SHOT = {
-    "geolink": """
+    "locate": """
+import sys
+import numpy as np
+n, resolution = int(sys.argv[1]), sys.argv[2]
+import geolink
+rng = np.random.default_rng(0)
+x, y = rng.uniform(73, 136, n), rng.uniform(3, 54, n)
+codes = geolink.locate(x, y, resolution=resolution)
+""",
+    "assign_points": """
 import sys
 import numpy as np
 n, resolution = int(sys.argv[1]), sys.argv[2]
@@ -49,22 +58,9 @@ units = gpd.read_file(path, layer="prefectures")[["adcode", "geometry"]]
 pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=4326)
 codes = gpd.sjoin(pts, units, predicate="within", how="left")
 """,
-    # the same job importing only what assign_points needs (geolink/__init__ skipped): the floor that
-    # a lighter `import geolink` could reach
-    "geolink.points only": """
-import sys, types
-import numpy as np
-n, resolution, root = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-package = types.ModuleType("geolink")
-package.__path__ = [root + "/geolink"]
-sys.modules["geolink"] = package
-from geolink.points import assign_points
-rng = np.random.default_rng(0)
-x, y = rng.uniform(73, 136, n), rng.uniform(3, 54, n)
-codes = assign_points(lon=x, lat=y, resolution=resolution)
-""",
-    "import geolink": "import geolink",
-    "import geopandas": "import geopandas",
+    # floors: Python with numpy (what locate needs) and with pandas as well (assign_points' Series)
+    "import numpy": "import numpy",
+    "import numpy, pandas": "import numpy, pandas",
 }
 
 
@@ -98,34 +94,37 @@ def alternate(contenders: dict, runs: int) -> dict:
 def one_shot(resolution: str, path: Path, runs: int) -> None:
     print(f"\n[{resolution}] fresh process: import, boundaries, index, assign, exit (median of {runs})")
     print(
-        f"{'n':>9} {'geolink s':>10} {'MB':>5} {'sjoin s':>8} {'MB':>5} {'ratio':>6}"
-        f" {'import geolink s':>17} {'import geopandas s':>19} {'points only s':>14} {'ratio':>6}"
+        f"{'n':>9} {'locate s':>9} {'MB':>5} {'assign_points s':>16} {'MB':>5} {'sjoin s':>8} {'MB':>5}"
+        f" {'sjoin÷locate':>13} {'sjoin÷assign':>13} {'import numpy s':>15} {'+ pandas s':>11}"
     )
     for n in (10**5, 10**6):
         med = alternate(
             {
-                "geolink": lambda n=n: process(ONE_SHOT["geolink"], n, resolution),
+                "locate": lambda n=n: process(ONE_SHOT["locate"], n, resolution),
+                "assign_points": lambda n=n: process(ONE_SHOT["assign_points"], n, resolution),
                 "sjoin": lambda n=n: process(ONE_SHOT["sjoin"], n, path),
-                "points only": lambda n=n: process(ONE_SHOT["geolink.points only"], n, resolution, REPO),
-                "import geolink": lambda: process(ONE_SHOT["import geolink"]),
-                "import geopandas": lambda: process(ONE_SHOT["import geopandas"]),
+                "import numpy": lambda: process(ONE_SHOT["import numpy"]),
+                "import numpy, pandas": lambda: process(ONE_SHOT["import numpy, pandas"]),
             },
             runs,
         )
-        (g, gm), (s, sm) = med["geolink"], med["sjoin"]
+        (lo, lm), (a, am), (s, sm) = med["locate"], med["assign_points"], med["sjoin"]
         print(
-            f"{n:>9} {g:>10.3f} {gm:>5.0f} {s:>8.3f} {sm:>5.0f} {s / g:>5.1f}×"
-            f" {med['import geolink'][0]:>17.3f} {med['import geopandas'][0]:>19.3f}"
-            f" {med['points only'][0]:>14.3f} {s / med['points only'][0]:>5.1f}×"
+            f"{n:>9} {lo:>9.3f} {lm:>5.0f} {a:>16.3f} {am:>5.0f} {s:>8.3f} {sm:>5.0f}"
+            f" {s / lo:>12.1f}× {s / a:>12.1f}× {med['import numpy'][0]:>15.3f}"
+            f" {med['import numpy, pandas'][0]:>11.3f}"
         )
         sys.stdout.flush()
 
 
 def warm(resolution: str, units: gpd.GeoDataFrame, runs: int) -> None:
-    labels = np.array(P._grid(resolution).top)  # the 0.02° cells, in memory
+    labels = np.array(pointgrid._grid(resolution).top)  # the 0.02° cells, in memory
 
     def bare(x, y):  # the least any grid method does: one cell label per point
-        return labels[((y - 3.0) / P.CELL_DEG).astype(np.intp), ((x - 73.0) / P.CELL_DEG).astype(np.intp)]
+        return labels[
+            ((y - 3.0) / pointgrid.CELL_DEG).astype(np.intp),
+            ((x - 73.0) / pointgrid.CELL_DEG).astype(np.intp),
+        ]
 
     def timed(fn):
         t = time.perf_counter()
@@ -134,7 +133,7 @@ def warm(resolution: str, units: gpd.GeoDataFrame, runs: int) -> None:
 
     print(f"\n[{resolution}] warm, in one process (median of alternating runs)")
     print(
-        f"{'n':>9} {'geolink s':>10} {'Mpts/s':>7} {'peak MB':>8} {'bare s':>7} {'×bare':>6}"
+        f"{'n':>9} {'assign s':>9} {'Mpts/s':>7} {'peak MB':>8} {'locate s':>9} {'bare s':>7} {'×bare':>6}"
         f" {'sjoin s':>8} {'×faster':>7} {'identical':>9}"
     )
     for n in (10**5, 10**6, 10**7):
@@ -146,6 +145,7 @@ def warm(resolution: str, units: gpd.GeoDataFrame, runs: int) -> None:
                 "geolink": lambda x=x, y=y: timed(
                     lambda: geolink.assign_points(lon=x, lat=y, resolution=resolution)
                 )[0],
+                "locate": lambda x=x, y=y: timed(lambda: geolink.locate(x, y, resolution=resolution))[0],
                 "bare": lambda x=x, y=y: timed(lambda: bare(x, y))[0],
             },
             reps,
@@ -157,10 +157,14 @@ def warm(resolution: str, units: gpd.GeoDataFrame, runs: int) -> None:
         tracemalloc.stop()
         slow, ref = timed(lambda gdf=gdf: gpd.sjoin(gdf, units, predicate="within", how="left"))
         ref = ref[~ref.index.duplicated()]["adcode"]
-        same = bool((ref.fillna("-").to_numpy() == ours.astype(object).fillna("-").to_numpy()).all())
+        expect = ref.fillna("-").to_numpy()
+        located = geolink.locate(x, y, resolution=resolution)
+        same = bool((expect == ours.astype(object).fillna("-").to_numpy()).all()) and bool(
+            (expect == np.where(located == None, "-", located)).all()  # noqa: E711
+        )
         fast = med["geolink"]
         print(
-            f"{n:>9} {fast:>10.3f} {n / fast / 1e6:>7.1f} {peak:>8.0f} {med['bare']:>7.3f}"
+            f"{n:>9} {fast:>9.3f} {n / fast / 1e6:>7.1f} {peak:>8.0f} {med['locate']:>9.3f} {med['bare']:>7.3f}"
             f" {fast / med['bare']:>5.1f}× {slow:>8.2f} {slow / fast:>6.1f}× {same!s:>9}"
         )
         sys.stdout.flush()
@@ -175,14 +179,14 @@ def main() -> None:
 
     for resolution in ("display", "full") if args.full else ("display",):
         units = geolink.prefectures(resolution=resolution)[["adcode", "geometry"]]
-        path = P._boundary_file(resolution)
+        path = pointgrid._boundary_file(resolution)
         t = time.perf_counter()
-        P._build(resolution)
+        pointgrid._build(resolution)
         print(
             f"\n[{resolution}] building the lookup grid (once per installation and boundary file): "
             f"{time.perf_counter() - t:.1f} s"
         )
-        P._grid(resolution)  # the cached grid the processes below map
+        pointgrid._grid(resolution)  # the cached grid the processes below map
         one_shot(resolution, path, args.runs)
         warm(resolution, units, args.runs)
 

@@ -70,7 +70,7 @@ _LAZY = {
     "centroids": "geolink.spatial",
     "contiguity": "geolink.spatial",
     "geodesic_distance_km": "geolink.spatial",
-    "locate": "geolink.spatial",
+    "locate": "geolink.pointgrid",
     "neighbours": "geolink.spatial",
     "which_agglomerations": "geolink.spatial",
     "within_km": "geolink.spatial",

@@ -14,38 +14,11 @@ from pyproj import Geod, Transformer
 from geolink.agglomerations import agglomerations
 from geolink.boundaries import prefectures
 from geolink.names import to_adcode
-from geolink.points import assign_points
+from geolink.pointgrid import locate
 from geolink.projection import CHINA_ALBERS, aeqd
 
 GEOD = Geod(ellps="WGS84")
 DISTANCES = ("boundary", "centroid")
-
-
-def locate(lon, lat, *, resolution: str = "display") -> np.ndarray:
-    """Adcode of the unit containing each WGS 84 point; ``None`` outside every unit.
-
-    The array form of :func:`geolink.assign_points` (same lookup grid, same
-    answers): a point on a shared border goes to the unit with the smallest
-    adcode.  Use ``resolution='full'`` for points near borders.
-
-    Parameters
-    ----------
-    lon, lat : array-likes of degrees (WGS 84).
-    resolution : ``'display'`` or ``'full'`` boundaries.
-
-    Returns
-    -------
-    numpy.ndarray of object (adcode strings or None)
-
-    Examples
-    --------
-    >>> import geolink
-    >>> geolink.locate([113.26, 114.06, 120.0], [23.13, 22.54, 10.0]).tolist()   # 广州, 深圳, at sea
-    ['440100', '440300', None]
-    """
-    lon, lat = np.atleast_1d(np.asarray(lon, float)), np.atleast_1d(np.asarray(lat, float))
-    codes = assign_points(lon=lon, lat=lat, resolution=resolution).astype(object)
-    return codes.where(codes.notna(), None).to_numpy(dtype=object)
 
 
 def which_agglomerations(where, *, resolution: str = "display") -> list[str]:

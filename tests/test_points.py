@@ -161,18 +161,21 @@ def test_grid_is_cached_by_boundary_file_and_loads_without_scipy_or_geopandas():
     import sys
     from pathlib import Path
 
-    from geolink import points
+    from geolink import pointgrid
     from geolink._paths import cache_dir
 
-    grid = points._grid("display")
-    digest = hashlib.sha256(points._boundary_file("display").read_bytes()).hexdigest()[:16]
-    assert (cache_dir() / f"pointgrid_v{points._GRID_VERSION}_display_{digest}" / "done").exists()
-    assert grid.top.shape == (points.NY, points.NX)
-    # a fresh process: `import geolink` imports neither numpy nor pandas; assigning maps the cached
-    # grid with numpy, pandas and shapely only (no scipy, geopandas, pyproj, no boundary layer read)
+    grid = pointgrid._grid("display")
+    digest = hashlib.sha256(pointgrid._boundary_file("display").read_bytes()).hexdigest()[:16]
+    assert (cache_dir() / f"pointgrid_v{pointgrid._GRID_VERSION}_display_{digest}" / "done").exists()
+    assert grid.top.shape == (pointgrid.NY, pointgrid.NX)
+    # a fresh process: `import geolink` imports neither numpy nor pandas; locate maps the cached grid
+    # with numpy and shapely only; assign_points adds pandas (no scipy, geopandas, pyproj, no layer read)
     script = (
         "import sys, geolink\n"
         "assert not [m for m in sys.modules if m.startswith(('numpy', 'pandas', 'shapely'))]\n"
+        "codes = geolink.locate([113.75, 121.47, 87.6, 2.35], [23.02, 31.23, 43.8, 48.85])\n"
+        "assert codes.tolist() == ['441900', '310100', '650100', None], codes\n"
+        "assert not [m for m in sys.modules if m.startswith('pandas')]\n"
         "codes = geolink.assign_points(lon=[113.75, 121.47, 87.6], lat=[23.02, 31.23, 43.8])\n"
         "assert codes.astype(object).tolist() == ['441900', '310100', '650100'], codes\n"
         "heavy = [m for m in sys.modules if m.startswith(('scipy', 'pyogrio', 'geopandas', 'pyproj', 'matplotlib'))]\n"
@@ -184,19 +187,43 @@ def test_grid_is_cached_by_boundary_file_and_loads_without_scipy_or_geopandas():
 
 
 def test_grid_without_a_writable_cache_is_kept_in_memory(monkeypatch, tmp_path):
-    from geolink import points
+    from geolink import pointgrid, points
 
     def refuse(arrays, folder):
         raise PermissionError(f"read-only: {folder}")
 
-    monkeypatch.setattr(points, "_save", refuse)
+    caches = (pointgrid._grid, pointgrid._code_objects, points._adcodes)
+    monkeypatch.setattr(pointgrid, "_save", refuse)
     monkeypatch.setenv("GEOLINK_CACHE_DIR", str(tmp_path))  # no grid there yet
-    points._grid.cache_clear()
-    points._adcodes.cache_clear()
+    for cache in caches:
+        cache.cache_clear()
     try:
-        with pytest.warns(UserWarning, match="cannot be cached"):
+        with pytest.warns(UserWarning, match="cannot be cached") as caught:
             codes = geolink.assign_points(lon=[113.75, 121.47], lat=[23.02, 31.23])
+        assert caught[0].filename == __file__  # the warning points at the caller
         assert codes.astype(object).tolist() == ["441900", "310100"]
     finally:
-        points._grid.cache_clear()
-        points._adcodes.cache_clear()
+        for cache in caches:
+            cache.cache_clear()
+
+
+def test_locate_is_assign_points_as_an_object_array():
+    rng = np.random.default_rng(7)
+    x, y = rng.uniform(73, 136, 20_000), rng.uniform(3, 54, 20_000)
+    x[:5], y[5:10] = np.nan, np.inf  # missing and impossible coordinates: no unit
+    series = geolink.assign_points(lon=x, lat=y).astype(object)
+    located = geolink.locate(x, y)
+    assert located.dtype == object and len(located) == len(x)
+    assert located.tolist() == series.where(series.notna(), None).tolist()
+    assert located[:10].tolist() == [None] * 10 and (located != None).sum() > 5_000  # noqa: E711
+    # crs= converts first, as in assign_points; a scalar pair gives a one-element array
+    gcj = geolink.locate(x[10:2000], y[10:2000], crs="gcj02")
+    expect = geolink.assign_points(lon=x[10:2000], lat=y[10:2000], crs="gcj02").astype(object)
+    assert gcj.tolist() == expect.where(expect.notna(), None).tolist()
+    assert geolink.locate(113.75, 23.02).tolist() == ["441900"]
+
+
+def test_locate_warns_on_swapped_coordinates():
+    with pytest.warns(UserWarning, match="lon and lat swapped"):
+        codes = geolink.locate([23.02, 31.23, 22.54], [113.75, 121.47, 114.06])
+    assert codes.tolist() == [None, None, None]
