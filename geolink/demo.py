@@ -75,7 +75,7 @@ class _Writer:
                 payload = None
             if payload is not None:
                 future = self._pool.submit(_write_png, payload, path)
-                future.add_done_callback(lambda f: f.exception() is None and done())
+                future.add_done_callback(lambda f: not f.cancelled() and f.exception() is None and done())
                 self._pending.append(future)
                 return
         _write_png(fig, path)

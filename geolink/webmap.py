@@ -26,6 +26,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import Element
 
 from geolink.agglomerations import agglomeration_outline
 from geolink.boundaries import is_national, maritime_line
@@ -37,6 +38,28 @@ from geolink.fonts import CSS_FONT_STACK
 AMAP_TILES = (
     "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
 )
+
+
+class _Verbatim(Element):
+    """HTML put into the page as it is.
+
+    folium's ``Element(html)`` compiles its text as a Jinja template: ``{{ … }}`` in a title or a
+    label would be evaluated, and compiling Leaflet's 150 kB of JavaScript took longer than the rest
+    of the page.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+def _literal(text: str) -> str:
+    """``text`` for folium's layers, tooltips and GeoJSON: their rendered script is compiled as a
+    Jinja template once more, so each ``{`` is written as a raw block that renders back to ``{``."""
+    return "{% raw %}{{% endraw %}".join(text.split("{"))
 
 
 def _leaflet_dir() -> Path:
@@ -116,7 +139,7 @@ def _add_assets(fmap: folium.Map, self_contained: bool, asset_base_url: str | No
         fmap.default_css = [("leaflet_css", f"{base}/leaflet.css")]
     elif self_contained:
         fmap.default_js, fmap.default_css = [], []
-        fmap.get_root().header.add_child(folium.Element(_inline_assets()), name="geolink_leaflet")
+        fmap.get_root().header.add_child(_Verbatim(_inline_assets()), name="geolink_leaflet")
 
 
 def _add_tiles(fmap: folium.Map, tiles: str | None) -> None:
@@ -137,6 +160,11 @@ def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str,
     ).add_to(fmap)
 
 
+def _texts(values: pd.Series) -> list[str]:
+    """Tooltip text of each value: ``""`` where missing (categorical columns keep NaN through ``astype(str)``)."""
+    return ["" if pd.isna(v) else str(v) for v in values.astype(object)]
+
+
 def _value_layer(data: gpd.GeoDataFrame, value: str, colors: np.ndarray, tooltip, numeric: bool) -> gpd.GeoDataFrame:
     keep = [c for c in tooltip if c in data.columns]
     if numeric:
@@ -147,8 +175,8 @@ def _value_layer(data: gpd.GeoDataFrame, value: str, colors: np.ndarray, tooltip
         shown, rank = data[value].astype(object).where(data[value].notna(), "").astype(str), ""
     return gpd.GeoDataFrame(
         {
-            **{c: data[c].astype(str).to_numpy() for c in keep},
-            "value": np.asarray(shown, dtype=object),
+            **{c: np.array([_literal(t) for t in _texts(data[c])], dtype=object) for c in keep},
+            "value": np.array([_literal(t) for t in shown], dtype=object),
             "rank": rank,
             "_color": colors,
         },
@@ -249,11 +277,11 @@ def web_map(
     keep = [c for c in tooltip if c in layer.columns]
     folium.GeoJson(
         layer.__geo_interface__,
-        name=title or value,
+        name=_literal(title or value),
         style_function=lambda f: {"fillColor": f["properties"]["_color"], "color": "#ffffff", "weight": 0.6,
                                   "fillOpacity": 0.85},
         highlight_function=lambda f: {"weight": 2, "color": "#333333"},
-        tooltip=folium.GeoJsonTooltip(fields=[*keep, "value", "rank"], aliases=[*keep, value, "rank"]),
+        tooltip=folium.GeoJsonTooltip(fields=[*keep, "value", "rank"], aliases=[*keep, _literal(value), "rank"]),
     ).add_to(fmap)
     if outlines is not None:
         lines = outlines if isinstance(outlines, gpd.GeoDataFrame) else agglomeration_outline(outlines)
@@ -261,7 +289,7 @@ def web_map(
         _add_lines(fmap, _to_display(lines, shift), "城市群 agglomerations", "#222222", 2, tooltip=label)
     if is_national(data if context is None else context):
         _add_lines(fmap, _to_display(maritime_line(), shift), "南海 maritime boundary", "#555555", 1.5)
-    fmap.get_root().html.add_child(folium.Element(_legend(entries, title or value)))
+    fmap.get_root().html.add_child(_Verbatim(_legend(entries, title or value)))
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap

@@ -227,3 +227,16 @@ def test_demo_prints_no_warning(tmp_path):
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stderr == "", out.stderr[-2000:]
+
+
+def test_main_leaves_the_garbage_collector_alone_and_the_command_exits_with_its_code():
+    import gc
+    import subprocess
+    import sys
+
+    assert gc.isenabled()
+    assert main(["summary"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # only the process entry (run) turns it off
+    bad = subprocess.run([sys.executable, "-m", "geolink", "map", "no_such.csv", "--value", "x", "-o", "x.png"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "no_such.csv" in bad.stderr

@@ -31,6 +31,17 @@ def test_writer_raises_the_workers_error_at_close(tmp_path):
         writer.close()
 
 
+def test_writer_abort_drops_pending_figures_quietly(tmp_path, caplog):
+    """A failed demo aborts the writer: figures still queued are cancelled without a traceback."""
+    writer = demo._Writer()
+    done = []
+    for i in range(6):
+        writer.save(_figure(f"{i}"), str(tmp_path / f"f{i}.png"), done=lambda i=i: done.append(i))
+    writer.abort()
+    assert len(done) < 6 and len(done) == len(list(tmp_path.glob("*.png")))
+    assert not [r for r in caplog.records if "exception calling callback" in r.getMessage()]
+
+
 def test_writer_writes_unpicklable_figures_here(tmp_path, monkeypatch):
     fig = _figure("x")
     fig.unpicklable = lambda: None  # a local function: pickle refuses the figure

@@ -187,6 +187,18 @@ def test_web_legend_counts_the_units_drawn_like_the_png(gba):
     assert sum(with_missing) == 11 and with_missing[-1] == 1  # 10 classed + "no data (1)"
 
 
+def test_web_map_writes_template_syntax_in_titles_and_names_literally(gba):
+    """folium compiles rendered scripts as Jinja templates again: braces in text must survive as text."""
+    names = gba["name"].astype(object).copy()
+    names.iloc[0] = "广州{{ 1+1 }}{% x"
+    title = "{{ 1+1 }} 测试 {% raw %}{#"
+    page = geolink.web_map(gba.assign(name=names), "area_km2", k=3, title=title).get_root().render()
+    assert f"<b>{title}</b>" in page  # the legend
+    assert '"\\u5e7f\\u5dde{{ 1+1 }}{% x"' in page  # the unit's tooltip property
+    assert '"{{ 1+1 }} \\u6d4b\\u8bd5 {% raw %}{#" : geo_json_' in page  # the layer control
+    assert "{% endraw %}" not in page and ">2 测试<" not in page
+
+
 def test_plot_lq_comparison_draws_one_bar_per_unit_and_industry():
     lq = geolink.datasets.load("gz_sz_lq").query("year == 2022")
     fig = geolink.plot_lq_comparison(lq, industry="industry_zh")
