@@ -354,7 +354,7 @@ def locate(lon, lat, *, crs: str = "wgs84", resolution: str = "display") -> np.n
     if crs != "wgs84":
         x, y = convert(x, y, crs, "wgs84")
     unit = unit_index(x, y, resolution=resolution)
-    check_swapped(x, y, unit)
+    check_swapped(x, y, outside=np.count_nonzero(unit == OUTSIDE) - np.count_nonzero(np.isnan(x) | np.isnan(y)))
     return _code_objects(resolution)[unit]  # OUTSIDE (-1) picks the trailing None
 
 
@@ -369,9 +369,9 @@ def unit_adcodes(*, resolution: str) -> np.ndarray:
     return _grid(resolution).codes
 
 
-def check_swapped(x: np.ndarray, y: np.ndarray, unit: np.ndarray) -> None:
-    """Warn when almost every point is outside China and ``lat`` looks like a longitude."""
-    outside = np.count_nonzero(unit == OUTSIDE) - np.count_nonzero(np.isnan(x) | np.isnan(y))
+def check_swapped(x: np.ndarray, y: np.ndarray, *, outside: int) -> None:
+    """Warn when almost every point (``outside`` of them have coordinates but no unit) is outside
+    China and ``lat`` looks like a longitude."""
     if len(x) and outside > 0.9 * len(x) and np.nanmedian(np.abs(x)) < 60 < np.nanmedian(np.abs(y)):
         warnings.warn(
             "almost every point is outside China and lat looks like a longitude: lon and lat swapped?",

@@ -94,12 +94,12 @@ def assign_points(
     lon, lat = _lonlat_from(points, lon, lat)
     x, y = _coords(points, lon, lat, crs)
     unit = unit_index(x, y, resolution=resolution)
-    check_swapped(x, y, unit)
     codes = pd.Categorical.from_codes(unit, dtype=_adcodes(resolution))
     index = points.index if isinstance(points, (pd.Series, pd.DataFrame)) else None
     out = pd.Series(codes, index=index, name="adcode")
     missing = int(np.count_nonzero(np.isnan(x) | np.isnan(y)))
     out.attrs.update(missing=missing, outside=int(np.count_nonzero(unit == OUTSIDE)) - missing)
+    check_swapped(x, y, outside=out.attrs["outside"])
     return out
 
 

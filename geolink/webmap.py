@@ -160,9 +160,10 @@ def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str,
     ).add_to(fmap)
 
 
-def _texts(values: pd.Series) -> list[str]:
-    """Tooltip text of each value: ``""`` where missing (categorical columns keep NaN through ``astype(str)``)."""
-    return ["" if pd.isna(v) else str(v) for v in values.astype(object)]
+def _texts(values: pd.Series) -> np.ndarray:
+    """Tooltip text of each value (:func:`_literal`); ``""`` where missing (categorical columns keep
+    NaN through ``astype(str)``)."""
+    return np.array(["" if pd.isna(v) else _literal(str(v)) for v in values.astype(object)], dtype=object)
 
 
 def _value_layer(data: gpd.GeoDataFrame, value: str, colors: np.ndarray, tooltip, numeric: bool) -> gpd.GeoDataFrame:
@@ -172,11 +173,11 @@ def _value_layer(data: gpd.GeoDataFrame, value: str, colors: np.ndarray, tooltip
         shown = ["" if np.isnan(v) else format_number(v) for v in values]
         rank = values.rank(ascending=False, method="min").map(lambda r: "" if np.isnan(r) else str(int(r)))
     else:
-        shown, rank = data[value].astype(object).where(data[value].notna(), "").astype(str), ""
+        shown, rank = _texts(data[value]), ""
     return gpd.GeoDataFrame(
         {
-            **{c: np.array([_literal(t) for t in _texts(data[c])], dtype=object) for c in keep},
-            "value": np.array([_literal(t) for t in shown], dtype=object),
+            **{c: _texts(data[c]) for c in keep},
+            "value": np.asarray(shown, dtype=object),
             "rank": rank,
             "_color": colors,
         },
