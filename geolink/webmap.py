@@ -26,7 +26,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element
+from branca.element import Element, MacroElement
 
 from geolink.agglomerations import agglomeration_outline
 from geolink.boundaries import is_national, maritime_line
@@ -56,9 +56,31 @@ class _Verbatim(Element):
         return self.text
 
 
+class _VerbatimMacro(MacroElement):
+    """A folium element whose rendered header, HTML and script go into the page as :class:`_Verbatim`.
+
+    branca's ``MacroElement.render`` puts them in as ``Element(text)``, which compiles the rendered
+    text as a Jinja template once more: for a GeoJSON layer that is its whole embedded data, and
+    compiling it took twice as long as rendering the rest of a national map.
+    """
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if macros.get(part) is not None:
+                getattr(figure, part).add_child(_Verbatim(macros[part](self, kwargs)), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _GeoJson(folium.GeoJson, _VerbatimMacro):
+    """``folium.GeoJson`` with its data written into the page verbatim (see :class:`_VerbatimMacro`)."""
+
+
 def _literal(text: str) -> str:
-    """``text`` for folium's layers, tooltips and GeoJSON: their rendered script is compiled as a
-    Jinja template once more, so each ``{`` is written as a raw block that renders back to ``{``."""
+    """``text`` for folium's layer control and tooltips: their rendered script is compiled as a Jinja
+    template once more, so each ``{`` is written as a raw block that renders back to ``{``."""
     return "{% raw %}{{% endraw %}".join(text.split("{"))
 
 
@@ -151,7 +173,7 @@ def _add_tiles(fmap: folium.Map, tiles: str | None) -> None:
 
 def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str, weight: float, tooltip=None) -> None:
     keep = [c for c in (tooltip, "geometry") if c]
-    folium.GeoJson(
+    _GeoJson(
         lines[keep].__geo_interface__,
         name=name,
         style_function=lambda f: {"fill": False, "color": color, "weight": weight},
@@ -161,9 +183,9 @@ def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str,
 
 
 def _texts(values: pd.Series) -> np.ndarray:
-    """Tooltip text of each value (:func:`_literal`); ``""`` where missing (categorical columns keep
-    NaN through ``astype(str)``)."""
-    return np.array(["" if pd.isna(v) else _literal(str(v)) for v in values.astype(object)], dtype=object)
+    """Tooltip text of each value; ``""`` where missing (categorical columns keep NaN through
+    ``astype(str)``)."""
+    return np.array(["" if pd.isna(v) else str(v) for v in values.astype(object)], dtype=object)
 
 
 def _value_layer(data: gpd.GeoDataFrame, value: str, colors: np.ndarray, tooltip, numeric: bool) -> gpd.GeoDataFrame:
@@ -269,14 +291,14 @@ def web_map(
     _add_tiles(fmap, tiles)
     if context is not None:
         ctx = _to_display(display_simplified(context.to_crs("EPSG:4326"), simplify), shift)
-        folium.GeoJson(
+        _GeoJson(
             ctx[["geometry"]].__geo_interface__,
             name="背景 context",
             style_function=lambda f: {"fillColor": "#f0f0f0", "color": "#b0b0b0", "weight": 0.7, "fillOpacity": 1},
             interactive=False,
         ).add_to(fmap)
     keep = [c for c in tooltip if c in layer.columns]
-    folium.GeoJson(
+    _GeoJson(
         layer.__geo_interface__,
         name=_literal(title or value),
         style_function=lambda f: {"fillColor": f["properties"]["_color"], "color": "#ffffff", "weight": 0.6,
