@@ -2,7 +2,7 @@
 
 "first run": a new process with an empty geolink cache and an empty matplotlib config folder
 (as right after ``pip install .``: the map simplifications and the font list are built then);
-"warm": the next runs with the same folders.  Each run is a whole process (imports included).
+"warm": the next runs with the same folders.  Each run is a whole process of the installed ``geolink`` command (imports included).
 Beside it, alternating with the warm runs, the same demo with its PNGs written in its own
 process (what a one-core machine gets: ``os.cpu_count()`` patched to 1) and the same demo with
 Python's cyclic garbage collector left on (``geolink.cli.main`` called directly, as from Python),
@@ -28,10 +28,18 @@ LOOP = "import time; t = time.perf_counter(); s = 0\nfor i in range(20_000_000):
 
 
 def _run(env: dict, out: Path, *, script: str | None = None) -> float:
-    command = [sys.executable, "-c", script] if script else [sys.executable, "-m", "geolink"]
+    command = [sys.executable, "-c", script] if script else [_geolink_command()]
     start = time.perf_counter()
     subprocess.run([*command, "demo", "-o", str(out)], env=env, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
+
+
+def _geolink_command() -> str:
+    """The ``geolink`` command installed beside this Python, as a user runs it."""
+    command = Path(sys.executable).with_name("geolink")
+    if not command.exists():
+        sys.exit(f"no geolink command beside {sys.executable}: pip install . first")
+    return str(command)
 
 
 def _summary(times: list[float]) -> str:

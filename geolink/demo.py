@@ -16,11 +16,7 @@ where its data come from.
 from __future__ import annotations
 
 import html
-import multiprocessing
-import os
-import pickle
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 import geolink
+from geolink._pngwriter import PngWriter
 from geolink.autocorrelation import LISA_CATEGORIES
 from geolink.gpkg import Style
 
@@ -44,86 +41,15 @@ TOWNS_SOURCE = "Dongguan 7th census bulletin No. 2 (town populations); town poin
 BOOTSTRAP = 199
 
 
-class _Writer:
-    """Writes the demo's PNGs, in a second process when there is a second core.
-
-    Rendering a figure to PNG holds the interpreter lock for 0.15–0.3 s; a worker process (started
-    with ``spawn``, so it inherits nothing but what it is sent) renders while the demo computes the
-    next output.  Figures travel pickled (a national map in about 10 ms); the worker registers the
-    same CJK font.  With one core, when no process can be started, or for a figure that does not
-    pickle, the PNG is written in this process.
-    """
-
-    def __init__(self):
-        self._pool: ProcessPoolExecutor | None = None
-        self._pending: list[Future] = []
-        if (os.cpu_count() or 1) > 1:
-            try:
-                self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_writer
-                )
-                self._pool.submit(int)  # start the worker now: its imports overlap the first computations
-            except OSError:  # no process can be started here: write in this process
-                self._pool = None
-
-    def save(self, fig, path: str, done: Callable[[], None]) -> None:
-        """Write ``fig`` to ``path`` (150 dpi PNG), then call ``done()``."""
-        if self._pool is not None:
-            try:
-                payload = pickle.dumps(fig)
-            except (pickle.PicklingError, AttributeError, TypeError):  # an artist that does not pickle: here
-                payload = None
-            if payload is not None:
-                future = self._pool.submit(_write_png, payload, path)
-                future.add_done_callback(lambda f: not f.cancelled() and f.exception() is None and done())
-                self._pending.append(future)
-                return
-        _write_png(fig, path)
-        done()
-
-    def close(self) -> None:
-        """Wait for every figure; the first error raised while writing one is raised here."""
-        try:
-            for future in self._pending:
-                future.result()
-        finally:
-            self.abort()
-
-    def abort(self) -> None:
-        """Stop the worker: figures not written yet are dropped (the demo failed)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-
-def _start_writer() -> None:
-    import atexit
-    import sys
-
-    from geolink.fonts import cjk_font
-
-    cjk_font()
-    # the worker holds nothing to save once its last file is written: leave without the interpreter's
-    # teardown of pandas and matplotlib (0.3–0.4 s the demo would wait for)
-    atexit.register(lambda: (sys.stdout.flush(), sys.stderr.flush(), os._exit(0)))
-
-
-def _write_png(fig, path: str) -> None:
-    """Write a Figure (or a pickled one, in the worker) as a 150 dpi PNG."""
-    if isinstance(fig, bytes):
-        fig = pickle.loads(fig)
-    fig.savefig(path, dpi=150)
-
-
 @dataclass
 class _Report:
     """What the demo wrote: one entry per output, and the key figures."""
 
     out: Path
     progress: Callable[[str], None]
-    writer: _Writer = field(default_factory=_Writer)
+    writer: PngWriter = field(default_factory=PngWriter)
     items: list[tuple[str, str, str, str]] = field(default_factory=list)  # part, file, caption, source
-    facts: list[str] = field(default_factory=list)
+    facts: dict[str, list[str]] = field(default_factory=lambda: {"census": [], "papers": []})  # part → lines
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
 
     def figure(self, fig, name: str, caption: str, source: str, part: str = "census") -> None:
@@ -221,7 +147,7 @@ def _inequality(report: _Report, panel: pd.DataFrame):
     )
     s = dagum.summary.set_index("year")
     trend, b = sigma.trend.set_index("group"), beta.summary.iloc[0]
-    report.facts += [
+    report.facts["census"] += [
         f"Dagum Gini of urbanisation across the eight agglomerations' cities (population-weighted): "
         f"{s.loc[2010, 'G']:.3f} (2010) → {s.loc[2020, 'G']:.3f} (2020), 95 % interval 2020 "
         f"[{s.loc[2020, 'G_lo']:.3f}, {s.loc[2020, 'G_hi']:.3f}]; between-agglomeration share "
@@ -287,7 +213,7 @@ def _regional(report: _Report, panel: pd.DataFrame):
     g = global_i.summary.iloc[0]
     t = theil.summary.set_index("year")
     counts = lisa.table["cluster"].value_counts()
-    report.facts += [
+    report.facts["census"] += [
         f"Global Moran's I of urbanisation 2020 (queen, {int(g['n'])} units): I = {g['I']:.3f}, "
         f"permutation p = {g['p_sim']:.3f}; LISA clusters: "
         + ", ".join(f"{k} {counts.get(k, 0)}" for k in ("HH", "LL", "HL", "LH")) + ".",
@@ -332,7 +258,7 @@ def _decay(report: _Report, gdf):
         TOWNS_SOURCE,
     )
     c, t = cities.correlations.iloc[0], towns.correlations.iloc[0]
-    report.facts += [
+    report.facts["census"] += [
         f"GBA cities, density vs centroid distance to Shenzhen ({int(c['n'])} cities): Spearman ρ = "
         f"{c['spearman_rho']:.2f}, Pearson r = {c['pearson_r']:.2f}.",
         f"Dongguan's towns, population vs distance to the Shenzhen boundary ({int(t['n'])} towns): Pearson r = "
@@ -378,7 +304,7 @@ def _papers(report: _Report) -> dict:
     structure = geolink.datasets.load("gz_sz_structure")
     krugman = geolink.krugman_index(structure, "share_pct", pair=("440100", "440300"), industry="sector")
     counts = change.groupby(["city", "class"]).size().unstack(fill_value=0)
-    report.facts += [
+    report.facts["papers"] += [
         f"Krugman index of the 2022 three-sector structures of Guangzhou and Shenzhen: {krugman['krugman'].item():.2f}.",
         "LQ-change classes 2011→2022 of the 34 manufacturing industries: " + "; ".join(
             f"{c}: " + ", ".join(f"{k} {v}" for k, v in counts.loc[c].items() if v) for c in counts.index
@@ -505,12 +431,12 @@ def _parts(report: _Report) -> None:
     classes = _maps(report, gdf)
     progress("Dagum decomposition, σ and β convergence of urbanisation")
     dagum, sigma, beta = _inequality(report, panel)
+    progress("the papers' results")  # here, so that the worker always has a figure to render
+    papers = _papers(report)
     progress("spatial autocorrelation, Theil and Markov transitions of urbanisation")
     regional = _regional(report, panel)
     progress("distance decay: GBA cities and Dongguan's towns vs Shenzhen")
     decay = _decay(report, gdf)
-    progress("the papers' results")
-    papers = _papers(report)
     progress("web map")  # built here while the worker renders the last PNGs
     _web_map(report, gdf, classes)
     progress("GeoPackage")
@@ -529,7 +455,7 @@ def _index_html(report: _Report) -> str:
                         "</figcaption></figure>")
         return "".join(rows)
 
-    facts = "".join(f"<li>{html.escape(f)}</li>" for f in report.facts)
+    facts = "".join(f"<li>{html.escape(f)}</li>" for part in ("census", "papers") for f in report.facts[part])
     tables = "".join(
         f"<h3>{html.escape(title)}</h3>" + table.round(3).to_html(border=0, index=not isinstance(table.index, pd.RangeIndex))
         for title, table in report.tables

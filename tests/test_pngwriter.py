@@ -1,11 +1,12 @@
-"""The demo's file writer: a second process when there is a second core, the same files either way."""
+"""The main job's PNG writer: a second process when there is a second core, the same files either way."""
 
 import pickle
 
 import pytest
 from matplotlib.figure import Figure
 
-from geolink import demo
+from geolink import _pngwriter
+from geolink._pngwriter import PngWriter
 
 
 def _figure(text: str) -> Figure:
@@ -15,7 +16,7 @@ def _figure(text: str) -> Figure:
 
 
 def test_writer_writes_in_a_worker_and_reports_each_file(tmp_path):
-    writer = demo._Writer()
+    writer = PngWriter()
     done = []
     for i in range(3):
         writer.save(_figure(f"广州 {i}"), str(tmp_path / f"f{i}.png"), done=lambda i=i: done.append(i))
@@ -25,7 +26,7 @@ def test_writer_writes_in_a_worker_and_reports_each_file(tmp_path):
 
 
 def test_writer_raises_the_workers_error_at_close(tmp_path):
-    writer = demo._Writer()
+    writer = PngWriter()
     writer.save(_figure("x"), str(tmp_path / "no_such_folder" / "f.png"), done=lambda: None)
     with pytest.raises(FileNotFoundError, match="no_such_folder"):
         writer.close()
@@ -33,7 +34,7 @@ def test_writer_raises_the_workers_error_at_close(tmp_path):
 
 def test_writer_abort_drops_pending_figures_quietly(tmp_path, caplog):
     """A failed demo aborts the writer: figures still queued are cancelled without a traceback."""
-    writer = demo._Writer()
+    writer = PngWriter()
     done = []
     for i in range(6):
         writer.save(_figure(f"{i}"), str(tmp_path / f"f{i}.png"), done=lambda i=i: done.append(i))
@@ -47,7 +48,7 @@ def test_writer_writes_unpicklable_figures_here(tmp_path, monkeypatch):
     fig.unpicklable = lambda: None  # a local function: pickle refuses the figure
     with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
         pickle.dumps(fig)
-    writer = demo._Writer()
+    writer = PngWriter()
     done = []
     writer.save(fig, str(tmp_path / "f.png"), done=lambda: done.append(1))
     assert done == [1] and (tmp_path / "f.png").exists()  # written at once, in this process
@@ -55,10 +56,40 @@ def test_writer_writes_unpicklable_figures_here(tmp_path, monkeypatch):
 
 
 def test_one_core_writes_in_this_process(tmp_path, monkeypatch):
-    monkeypatch.setattr(demo.os, "cpu_count", lambda: 1)
-    writer = demo._Writer()
+    monkeypatch.setattr(_pngwriter.os, "cpu_count", lambda: 1)
+    writer = PngWriter()
     assert writer._pool is None
     done = []
     writer.save(_figure("x"), str(tmp_path / "f.png"), done=lambda: done.append(1))
     assert done == [1] and (tmp_path / "f.png").exists()
     writer.close()
+
+
+def test_close_writes_the_figures_the_worker_has_not_started_here(tmp_path):
+    """At close this process takes figures from the back of the queue; every file is written once.
+
+    ``done`` runs in this thread for a figure written here, in the pool's thread for the worker's.
+    """
+    import threading
+
+    writer = PngWriter()
+    here = {}
+    for i in range(8):
+        writer.save(_figure(f"深圳 {i}"), str(tmp_path / f"f{i}.png"),
+                    done=lambda i=i: here.setdefault(i, threading.current_thread() is threading.main_thread()))
+    writer.close()
+    assert sorted(here) == list(range(8))
+    assert here[7] and not here[0]  # the last figure was written here, the first by the worker
+    assert all((tmp_path / f"f{i}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for i in range(8))
+
+
+def test_png_matches_matplotlibs_default_encoding_pixel_for_pixel(tmp_path):
+    """The faster zlib level changes the file, not the image."""
+    import numpy as np
+    from PIL import Image
+
+    fig = _figure("广州 1.5%")
+    _pngwriter.write_png(fig, str(tmp_path / "fast.png"))
+    fig.savefig(tmp_path / "default.png", dpi=_pngwriter.DPI)
+    fast, default = (np.asarray(Image.open(tmp_path / n)) for n in ("fast.png", "default.png"))
+    assert fast.shape == default.shape == (150, 300, 4) and np.array_equal(fast, default)
