@@ -9,14 +9,17 @@ accepts the new ids like the built-in ones.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterable, Mapping
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
-from geolink._paths import bundled
-from geolink.boundaries import prefectures
+from geolink._paths import bundled, file_digest
+from geolink._store import stored_geometries
+from geolink.boundaries import boundary_file, prefectures
 from geolink.names import normalise, to_adcode
 
 #: The eight national urban agglomerations of Chen and Wang's co-agglomeration study, in its order.
@@ -220,8 +223,18 @@ def agglomeration_outline(
 
 @functools.lru_cache(maxsize=64)
 def _union(adcodes: tuple[str, ...], resolution: str):
-    """The union of these prefecture-level units (they form a coverage: shared borders dissolve exactly)."""
-    return shapely.coverage_union_all(prefectures(resolution=resolution).loc[list(adcodes), "geometry"].values)
+    """The union of these prefecture-level units (they form a coverage: shared borders dissolve exactly),
+    kept in the user cache."""
+
+    def name() -> str:
+        members = hashlib.sha256(",".join(adcodes).encode()).hexdigest()[:16]
+        return f"union_{file_digest(boundary_file(resolution=resolution))}_{members}"
+
+    def compute() -> np.ndarray:
+        geometry = prefectures(resolution=resolution).loc[list(adcodes), "geometry"].values
+        return np.array([shapely.coverage_union_all(geometry)], dtype=object)
+
+    return stored_geometries(name, 1, compute)[0]
 
 
 def agglomeration_groups(group: str | Iterable[str] = "eight", *, overlap: str = "raise") -> pd.DataFrame:

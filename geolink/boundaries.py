@@ -7,10 +7,12 @@ import os
 import uuid
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
 import shapely
 
-from geolink._paths import bundled, full_layer_file, prefectures_file
+from geolink._paths import bundled, file_digest, full_layer_file, prefectures_file
+from geolink._store import stored_geometries
 
 RESOLUTIONS = ("display", "full")
 ATTRIBUTES = ["adcode", "name", "name_short", "name_en", "province", "province_adcode", "level", "area_km2"]
@@ -118,15 +120,13 @@ def _full_counties_file(display: gpd.GeoDataFrame):
 @functools.cache
 def _provinces(resolution: str) -> gpd.GeoDataFrame:
     units = _load(resolution)
-    rows = [
-        {
-            "province_adcode": code,
-            "province": part["province"].iloc[0],
-            "geometry": shapely.coverage_union_all(part.geometry.values),
-        }
-        for code, part in units.groupby("province_adcode", sort=True)
-    ]
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=units.crs)
+    parts = units.groupby("province_adcode", sort=True)
+    geometry = stored_geometries(
+        lambda: f"provinces_{file_digest(boundary_file(resolution=resolution))}",
+        parts.ngroups,
+        lambda: np.array([shapely.coverage_union_all(part.geometry.values) for _, part in parts], dtype=object),
+    )
+    return gpd.GeoDataFrame(parts["province"].first().reset_index(), geometry=geometry, crs=units.crs)
 
 
 def provinces(*, resolution: str = "display") -> gpd.GeoDataFrame:

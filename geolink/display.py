@@ -15,7 +15,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geolink._paths import cache_dir, file_digest, prefectures_file, replace_atomically
+from geolink._paths import file_digest, prefectures_file
+from geolink._store import stored_geometries
 from geolink.boundaries import prefectures, provinces
 from geolink.projection import CHINA_ALBERS, local_crs
 
@@ -219,47 +220,6 @@ _STORE_BYTES = 1_000_000  # layers of more WKB than this keep their simplificati
 
 
 def _stored(source, tolerance_m: float, n: int, compute) -> np.ndarray:
-    """``compute()`` (``n`` geometries), kept in the user cache and read from there later.
-
-    The file is named by ``source()`` (what the input is: a file digest, a layer digest), the GEOS
-    version and the tolerance.  A missing, truncated or foreign file is computed again and
-    rewritten; a cache that cannot be written is skipped (computed in every process).
-    """
-    try:
-        path = cache_dir() / f"display_{source()}_{shapely.geos_version_string}_{tolerance_m:g}m.npz"
-    except OSError:
-        return compute()
-    stored = _read_geometries(path, n)
-    if stored is not None:
-        return stored
-    geometries = compute()
-    _write_geometries(path, geometries)
-    return geometries
-
-
-def _read_geometries(path, n: int) -> np.ndarray | None:
-    """The ``n`` geometries stored by :func:`_write_geometries`, or None if absent or unreadable."""
-    try:
-        with np.load(path) as stored:
-            blob, offsets = stored["wkb"].tobytes(), stored["offsets"]
-        if len(offsets) != n + 1:
-            return None
-        return shapely.from_wkb([blob[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)])
-    except Exception:  # noqa: BLE001 - a missing, truncated or foreign file is rebuilt, never trusted
-        return None
-
-
-def _write_geometries(path, geometries: np.ndarray) -> None:
-    """Geometries as WKB bytes and offsets in one ``.npz`` (a read-only cache is skipped)."""
-    wkb = shapely.to_wkb(geometries)
-    offsets = np.concatenate([[0], np.cumsum([len(b) for b in wkb])])
-    blob = np.frombuffer(b"".join(wkb), dtype=np.uint8)
-
-    def write(tmp):
-        with open(tmp, "wb") as f:
-            np.savez(f, wkb=blob, offsets=offsets)
-
-    try:
-        replace_atomically(path, write)
-    except OSError:
-        pass
+    """``compute()`` (``n`` geometries) of the input named by ``source()`` (a file digest, a layer
+    digest) at ``tolerance_m``, kept in the user cache (:func:`geolink._store.stored_geometries`)."""
+    return stored_geometries(lambda: f"display_{source()}_{tolerance_m:g}m", n, compute)

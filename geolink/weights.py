@@ -28,12 +28,21 @@ EARTH_KM = 6371.0088  # mean radius, only to convert a km radius to a chord for 
 
 @functools.cache
 def _centroids(resolution: str) -> pd.DataFrame:
-    from geolink.boundaries import prefectures
+    """Area centroids of all units (:func:`geolink.spatial.centroids`), kept in the user cache."""
+    import shapely
+
+    from geolink._paths import file_digest
+    from geolink._store import stored_geometries
+    from geolink.boundaries import boundary_file, prefectures
     from geolink.spatial import centroids
 
     units = prefectures(resolution=resolution)
-    c = centroids(units)
-    return pd.DataFrame({"name": units["name"].to_numpy(), "lon": c.x.to_numpy(), "lat": c.y.to_numpy()}, index=units.index)
+    c = stored_geometries(
+        lambda: f"centroids_{file_digest(boundary_file(resolution=resolution))}", len(units),
+        lambda: centroids(units).to_numpy(),
+    )
+    x, y = shapely.get_x(c), shapely.get_y(c)
+    return pd.DataFrame({"name": units["name"].to_numpy(), "lon": x, "lat": y}, index=units.index)
 
 
 def _xyz(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

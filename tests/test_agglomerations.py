@@ -153,3 +153,27 @@ def test_user_grouping_errors():
         geolink.register_grouping("bad", pd.DataFrame({"city": ["广州"]}))
     geolink.unregister_grouping("bad")
     assert "x" not in set(geolink.agglomerations()["agglomeration_id"])
+
+
+def test_province_and_agglomeration_outlines_come_back_exactly_from_the_cache(tmp_path, monkeypatch):
+    """Outlines are unions computed once and then read from the user cache: the same geometry to the bit."""
+    import shapely
+
+    from geolink import boundaries
+    from geolink.agglomerations import _union
+
+    monkeypatch.setenv("GEOLINK_CACHE_DIR", str(tmp_path))
+    units = geolink.prefectures()
+    direct = {code: shapely.coverage_union_all(part.geometry.values) for code, part in units.groupby("province_adcode")}
+    gba = shapely.coverage_union_all(units.loc[geolink.cities_in("gba").index, "geometry"].values)
+    for _ in range(2):  # computed and written, then read from the files
+        boundaries._provinces.cache_clear()
+        _union.cache_clear()
+        p = geolink.provinces().set_index("province_adcode")
+        assert list(p.index) == sorted(direct) and p.loc["440000", "province"] == "广东省"
+        assert shapely.equals_exact(p.geometry.values, [direct[c] for c in p.index], 0).all()
+        outline = geolink.agglomeration_outline("gba").geometry.iloc[0]
+        assert shapely.equals_exact(outline, gba, 0)
+        assert len(list(tmp_path.glob("provinces_*.npz"))) == 1 and len(list(tmp_path.glob("union_*.npz"))) == 1
+    boundaries._provinces.cache_clear()
+    _union.cache_clear()

@@ -225,7 +225,7 @@ def test_national_simplification_is_cached_on_disk_exactly(tmp_path, monkeypatch
     monkeypatch.setenv("GEOLINK_CACHE_DIR", str(tmp_path))
     display._national.cache_clear()
     computed = display._national(4096.0)
-    (stored,) = tmp_path.glob("display_*_4096m.npz")
+    (stored,) = tmp_path.glob("display_*_4096m_*.npz")
     display._national.cache_clear()
     read = display._national(4096.0)  # from the file, not simplified again
     assert read.index.equals(computed.index) and read.crs == computed.crs

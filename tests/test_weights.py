@@ -110,3 +110,17 @@ def test_units_subset_and_errors():
         spatial_weights("queen", within="eight")
     with pytest.raises(ValueError, match="listed twice"):
         spatial_weights("queen", units=["110100", "110100"])
+
+
+def test_unit_centroids_are_read_back_exactly_from_the_cache(tmp_path, monkeypatch):
+    from geolink.spatial import centroids
+
+    monkeypatch.setenv("GEOLINK_CACHE_DIR", str(tmp_path))
+    direct = centroids(geolink.prefectures())
+    for _ in range(2):  # computed and written, then read from the file
+        _centroids.cache_clear()
+        table = _centroids("display")
+        assert np.array_equal(table["lon"].to_numpy(), direct.x.to_numpy())
+        assert np.array_equal(table["lat"].to_numpy(), direct.y.to_numpy())
+        assert len(list(tmp_path.glob("centroids_*.npz"))) == 1
+    _centroids.cache_clear()
