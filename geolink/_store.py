@@ -1,9 +1,9 @@
-"""Geometry derived from the bundled boundaries (unions, simplifications), kept in the user cache.
+"""Data derived from bundled files (outlines, simplifications, font subsets), kept in the user cache.
 
-Computing a province's or an agglomeration's outline, or a national simplification, takes tenths
-of a second in every new process; the result is written once into the user cache as WKB and read
-back in milliseconds.  Files are named by what they were computed from (a digest of the source
-file) and the GEOS version, so a new boundary file or GEOS computes them again.
+Computing a province's or an agglomeration's outline, a national simplification or a web font
+takes tenths of a second in every new process; the result is written once into the user cache and
+read back in milliseconds.  Files are named by what they were computed from (a digest of the
+source file; for geometry also the GEOS version), so a new source computes them again.
 """
 
 from __future__ import annotations
@@ -61,3 +61,27 @@ def _write_geometries(path, geometries: np.ndarray) -> None:
         replace_atomically(path, write)
     except OSError:
         pass
+
+
+def stored_bytes(name: Callable[[], str], compute: Callable[[], bytes], valid: Callable[[bytes], bool]) -> bytes:
+    """``compute()``, kept in the user cache as the file ``name()`` and read from there later.
+
+    A stored file that ``valid`` rejects (truncated, foreign) is computed again and rewritten; a
+    cache that cannot be written is skipped.
+    """
+    try:
+        path = cache_dir() / name()
+    except OSError:
+        return compute()
+    try:
+        data = path.read_bytes()
+        if valid(data):
+            return data
+    except OSError:
+        pass
+    data = compute()
+    try:
+        replace_atomically(path, lambda tmp: tmp.write_bytes(data))
+    except OSError:
+        pass
+    return data

@@ -29,10 +29,11 @@ CJK_FONTS = (
 BUNDLED_FONT = "Noto Sans CJK SC geolink subset"
 BUNDLED_FILE = "NotoSansCJKsc-Regular-subset.otf"
 
-#: CSS ``font-family`` list for the web maps: the same faces as the PNG maps where installed.
+#: CSS ``font-family`` list for web pages: the same faces as the PNG maps where installed, then the
+#: bundled subset, which :func:`css_font_face` embeds in the page (so no boxes without a CJK font).
 CSS_FONT_STACK = (
     "'Noto Sans CJK SC','Noto Sans SC','Source Han Sans SC','PingFang SC','Hiragino Sans GB',"
-    "'Microsoft YaHei','WenQuanYi Micro Hei',sans-serif"
+    f"'Microsoft YaHei','WenQuanYi Micro Hei','{BUNDLED_FONT}',sans-serif"
 )
 
 _FILE_HINTS = (
@@ -103,3 +104,75 @@ def cjk_font() -> str | None:
     mpl.rcParams["font.family"] = "sans-serif"
     mpl.rcParams["axes.unicode_minus"] = False
     return name
+
+
+def css_font_face(text: str) -> str:
+    """A CSS ``@font-face`` rule embedding the bundled font's glyphs for the characters of ``text``.
+
+    Web pages name :data:`CSS_FONT_STACK`: a browser with an installed CJK font draws with it, one
+    without (a server, a minimal desktop) draws with these glyphs instead of boxes.  The glyphs of
+    printable ASCII and of every character of ``text`` that the bundled font has are cut out of it
+    with fontTools into a WOFF font (zlib-compressed OpenType; its copyright and licence records
+    kept, as the SIL Open Font License asks) in a ``data:`` URI: about 80 kB for the 440 distinct
+    characters of a national map.  Subsetting takes about a second; the result is kept in the user
+    cache per character set.
+
+    Parameters
+    ----------
+    text : every text the page shows.
+
+    Returns
+    -------
+    str
+        The rule, for a ``<style>`` element; ``""`` when the bundled font is missing.
+
+    Examples
+    --------
+    >>> from geolink.fonts import BUNDLED_FONT, css_font_face
+    >>> rule = css_font_face("广州市 城镇化率")
+    >>> rule.startswith("@font-face{font-family:'" + BUNDLED_FONT + "';src:url(data:font/woff;base64,d09G")
+    True
+    """
+    import base64
+    import hashlib
+
+    from geolink._paths import bundled, file_digest
+    from geolink._store import stored_bytes
+
+    try:
+        path = bundled("data") / "fonts" / BUNDLED_FILE
+        digest = file_digest(path)
+    except OSError:
+        return ""
+    codepoints = sorted({*range(0x20, 0x7F), *(ord(c) for c in text if c.isprintable() and ord(c) > 0x7E)})
+    key = hashlib.sha256(",".join(map(str, codepoints)).encode()).hexdigest()[:16]
+    woff = stored_bytes(lambda: f"webfont_{digest}_{key}.woff", lambda: _woff_subset(path, codepoints), _is_woff)
+    return (f"@font-face{{font-family:'{BUNDLED_FONT}';src:url(data:font/woff;base64,"
+            f"{base64.b64encode(woff).decode()}) format('woff');font-display:block}}")
+
+
+def _woff_subset(path, codepoints: list[int]) -> bytes:
+    """The glyphs of ``codepoints`` that the font at ``path`` has, as a WOFF file."""
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    options.flavor = "woff"
+    options.name_IDs = ["*"]  # keep the copyright, licence and designer records
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    font = TTFont(path, lazy=True, recalcTimestamp=False)  # the same bytes for the same characters
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=codepoints)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.flavor = "woff"
+    font.save(out)
+    return out.getvalue()
+
+
+def _is_woff(data: bytes) -> bool:
+    """A whole WOFF file: its signature, and the length its header gives."""
+    return len(data) > 44 and data[:4] == b"wOFF" and int.from_bytes(data[8:12], "big") == len(data)

@@ -33,7 +33,7 @@ from geolink.boundaries import is_national, maritime_line
 from geolink.classes import MISSING_COLOR, MISSING_LABEL, Classes, classify, format_number
 from geolink.coords import convert_geometry
 from geolink.display import display_simplified, display_tolerance
-from geolink.fonts import CSS_FONT_STACK
+from geolink.fonts import CSS_FONT_STACK, css_font_face
 
 AMAP_TILES = (
     "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
@@ -171,7 +171,8 @@ def _add_tiles(fmap: folium.Map, tiles: str | None) -> None:
         folium.TileLayer(tiles, name=tiles).add_to(fmap)
 
 
-def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str, weight: float, tooltip=None) -> None:
+def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str, weight: float, tooltip=None) -> list[str]:
+    """Add a layer of outlines; returns the texts it shows (its name, its tooltips)."""
     keep = [c for c in (tooltip, "geometry") if c]
     _GeoJson(
         lines[keep].__geo_interface__,
@@ -180,6 +181,17 @@ def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str,
         tooltip=folium.GeoJsonTooltip(fields=[tooltip]) if tooltip else None,
         interactive=tooltip is not None,
     ).add_to(fmap)
+    return [name, *(lines[tooltip].astype(str) if tooltip else [])]
+
+
+def _add_font(fmap: folium.Map, texts: list[str]) -> None:
+    """Embed the bundled CJK font's glyphs for ``texts`` and draw the page with :data:`CSS_FONT_STACK`."""
+    face = css_font_face("".join(texts))
+    fmap.get_root().header.add_child(
+        _Verbatim(f"<style>{face}html body .leaflet-tooltip,html body .leaflet-control-layers"
+                  f"{{font-family:{CSS_FONT_STACK}}}</style>"),
+        name="geolink_font",
+    )
 
 
 def _texts(values: pd.Series) -> np.ndarray:
@@ -248,7 +260,9 @@ def web_map(
         ``'amap'`` (Gaode, GCJ-02: the data are shifted to GCJ-02 to line up).
 
     The legend counts the units drawn; national maps (see
-    :func:`geolink.boundaries.is_national`) draw the South China Sea maritime line.
+    :func:`geolink.boundaries.is_national`) draw the South China Sea maritime line.  The page
+    embeds the bundled CJK font's glyphs for every text it shows
+    (:func:`geolink.fonts.css_font_face`), so a browser without a CJK font draws Chinese, not boxes.
 
     Returns
     -------
@@ -289,8 +303,10 @@ def web_map(
     )
     _add_assets(fmap, self_contained, asset_base_url)
     _add_tiles(fmap, tiles)
+    shown = [title or value, value, *(label for _, label, _ in entries), "rank", *layer.drop(columns=["_color", "geometry"]).to_numpy().ravel()]
     if context is not None:
         ctx = _to_display(display_simplified(context.to_crs("EPSG:4326"), simplify), shift)
+        shown.append("背景 context")
         _GeoJson(
             ctx[["geometry"]].__geo_interface__,
             name="背景 context",
@@ -309,9 +325,10 @@ def web_map(
     if outlines is not None:
         lines = outlines if isinstance(outlines, gpd.GeoDataFrame) else agglomeration_outline(outlines)
         label = "agglomeration_zh" if "agglomeration_zh" in lines.columns else None
-        _add_lines(fmap, _to_display(lines, shift), "城市群 agglomerations", "#222222", 2, tooltip=label)
+        shown += _add_lines(fmap, _to_display(lines, shift), "城市群 agglomerations", "#222222", 2, tooltip=label)
     if is_national(data if context is None else context):
-        _add_lines(fmap, _to_display(maritime_line(), shift), "南海 maritime boundary", "#555555", 1.5)
+        shown += _add_lines(fmap, _to_display(maritime_line(), shift), "南海 maritime boundary", "#555555", 1.5)
+    _add_font(fmap, [str(t) for t in shown])
     fmap.get_root().html.add_child(_Verbatim(_legend(entries, title or value)))
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])

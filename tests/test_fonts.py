@@ -15,8 +15,9 @@ import pytest
 from fontTools.ttLib import TTFont
 
 import geolink
+from geolink import fonts
 from geolink._paths import bundled
-from geolink.fonts import BUNDLED_FILE, BUNDLED_FONT, CJK_FONTS, CSS_FONT_STACK, cjk_font
+from geolink.fonts import BUNDLED_FILE, BUNDLED_FONT, CJK_FONTS, CSS_FONT_STACK, cjk_font, css_font_face
 
 FONTS = bundled("data") / "fonts"
 BUNDLED = FONTS / BUNDLED_FILE
@@ -103,13 +104,53 @@ def test_bundled_font_covers_gb2312_and_every_bundled_text():
 
 def test_css_stack_names_cjk_fonts_and_the_web_legend_uses_it():
     families = [f.strip("'") for f in CSS_FONT_STACK.split(",")]
-    assert families[0] == "Noto Sans CJK SC" and families[-1] == "sans-serif"
+    assert families[0] == "Noto Sans CJK SC" and families[-2:] == [BUNDLED_FONT, "sans-serif"]
     assert {"Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei"} <= set(families)
     assert '"' not in CSS_FONT_STACK  # it goes inside a double-quoted style attribute
     gba = geolink.cities_in("gba").assign(v=range(11))
     html = geolink.web_map(gba, "v").get_root().render()
     legend = re.search(r'<div id="geolink-legend" style="([^"]*)"', html)
     assert legend and f"font:12px {CSS_FONT_STACK}" in legend.group(1)
+
+
+def _embedded(css: str) -> TTFont:
+    import base64
+    import io
+
+    data = re.fullmatch(r"@font-face\{font-family:'(.+?)';src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\) "
+                        r"format\('woff'\);font-display:block\}", css)
+    assert data and data.group(1) == BUNDLED_FONT
+    return TTFont(io.BytesIO(base64.b64decode(data.group(2))))
+
+
+def test_css_font_face_embeds_exactly_the_glyphs_of_the_text_and_ascii(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEOLINK_CACHE_DIR", str(tmp_path))
+    text = "广州市 城镇化率 2020 – 埇桥区\n香港特別行政區 😀"  # 😀 is not in the bundled font
+    font = _embedded(css_font_face(text))
+    assert font.flavor == "woff" and font["name"].getDebugName(1) == BUNDLED_FONT
+    assert "SIL Open Font License" in (font["name"].getDebugName(13) or "")  # the licence record is kept
+    source = TTFont(BUNDLED, lazy=True).getBestCmap()
+    wanted = {*range(0x20, 0x7F), *(ord(c) for c in text if ord(c) > 0x7E and c.isprintable())}
+    assert set(font.getBestCmap()) == wanted & set(source)
+    assert ord("埇") in font.getBestCmap() and ord("😀") not in font.getBestCmap()
+
+
+def test_css_font_face_is_cached_per_character_set(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEOLINK_CACHE_DIR", str(tmp_path))
+    first = css_font_face("深圳市")
+    (stored,) = tmp_path.glob("webfont_*.woff")
+    monkeypatch.setattr(fonts, "_woff_subset", lambda *a: pytest.fail("subset again"))
+    assert css_font_face("市圳深深") == first  # the same characters: read from the cache
+    monkeypatch.undo()
+    monkeypatch.setenv("GEOLINK_CACHE_DIR", str(tmp_path))
+    stored.write_bytes(stored.read_bytes()[:500])  # a truncated file is not trusted
+    assert css_font_face("深圳市") == first and stored.stat().st_size > 500
+    assert css_font_face("广州市") != first and len(list(tmp_path.glob("webfont_*.woff"))) == 2
+
+
+def test_css_font_face_without_the_bundled_font_is_empty(monkeypatch):
+    monkeypatch.setattr(fonts, "BUNDLED_FILE", "no_such_font.otf")
+    assert css_font_face("广州") == ""
 
 
 def test_a_cjk_font_is_first_in_this_process():

@@ -100,36 +100,60 @@ def test_asset_base_url_and_amap_shift(gba):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def _chromium(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """Headless Chromium with no network and a new profile, its console on stderr."""
+    return subprocess.run(
+        [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}", "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=4000", *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_web_map_embeds_the_glyphs_of_every_text_it_shows(gba):
+    """A browser without a CJK font draws the page's Chinese with the embedded subset, not boxes."""
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    outlines = geolink.agglomeration_outline("gba")
+    page = geolink.web_map(gba, "value", title="粤港澳 测试值", outlines=outlines,
+                           tooltip=("name", "name_en")).get_root().render()
+    (woff,) = re.findall(r"src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", page)
+    cmap = TTFont(io.BytesIO(base64.b64decode(woff))).getBestCmap()
+    shown = "".join([*gba["name"], "粤港澳 测试值", "城市群 agglomerations", *outlines["agglomeration_zh"], "无数据"])
+    assert {c for c in shown if ord(c) > 0x7E} - {chr(c) for c in cmap} == set()
+    assert ".leaflet-tooltip,html body .leaflet-control-layers{font-family:" in page
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (.ci/run installs it)")
+def test_chromium_loads_the_embedded_font(tmp_path, gba):
+    from geolink.fonts import BUNDLED_FONT
+
+    html = tmp_path / "map.html"
+    geolink.web_map(gba, "value", title="城镇化率").save(str(html))
+    probe = (f"<script>document.fonts.load(\"12px '{BUNDLED_FONT}'\", '广州市城镇化率').then("
+             "fs => document.body.setAttribute('data-fonts', fs.map(f => f.family + ':' + f.status).join('|')),"
+             "e => document.body.setAttribute('data-fonts', 'error ' + e));</script></html>")
+    html.write_text(html.read_text(encoding="utf-8").replace("</html>", probe), encoding="utf-8")
+    proc = _chromium(tmp_path, "--dump-dom", html.as_uri())
+    assert f'<body data-fonts="{BUNDLED_FONT}:loaded">' in proc.stdout, proc.stderr[-2000:]
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (.ci/run installs it)")
 def test_web_map_renders_offline_in_chromium(tmp_path, gba):
     classes = geolink.classify(gba["value"], "quantiles", k=4)
     html = tmp_path / "map.html"
     geolink.web_map(gba, "value", classes=classes).save(str(html))
     shot = tmp_path / "shot.png"
-    proc = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--window-size=900,700",
-            "--virtual-time-budget=4000",
-            f"--screenshot={shot}",
-            html.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = _chromium(tmp_path, "--window-size=900,700", f"--screenshot={shot}", html.as_uri())
     assert shot.exists(), proc.stderr[-2000:]
     console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert not [line for line in console if "rror" in line or "Uncaught" in line], console
