@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sqlite3
@@ -806,17 +807,19 @@ def to_gpkg(
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp.gpkg")
         try:
             for name, layer in prepared.items():
-                pyogrio.write_dataframe(
-                    layer.frame,
-                    tmp,
-                    layer=name,
-                    driver="GPKG",
-                    append=False,
-                    layer_options={"DESCRIPTION": descriptions.get(name, ""), "OVERWRITE": "YES"},
-                    dataset_options={"VERSION": "1.2"},  # readable by GDAL < 3.7 (QGIS 3.22) too
-                )
+                with _unsynced_sqlite():  # a scratch file: synced once, below, before it replaces anything
+                    pyogrio.write_dataframe(
+                        layer.frame,
+                        tmp,
+                        layer=name,
+                        driver="GPKG",
+                        append=False,
+                        layer_options={"DESCRIPTION": descriptions.get(name, ""), "OVERWRITE": "YES"},
+                        dataset_options={"VERSION": "1.2"},  # readable by GDAL < 3.7 (QGIS 3.22) too
+                    )
                 con = sqlite3.connect(tmp, isolation_level=None)
                 try:
+                    con.execute("PRAGMA synchronous=OFF")
                     con.execute("BEGIN")
                     geometry_column = "geom" if layer.spatial else None
                     _write_metadata(
@@ -834,7 +837,36 @@ def to_gpkg(
                     os.chmod(tmp, st.st_mode & 0o7777)
                     with suppress(OSError):
                         os.chown(tmp, st.st_uid, st.st_gid)
+                _fsync(tmp)
                 os.replace(tmp, path)
+                _fsync(path.parent)
         finally:
             _unlink_with_sidecars(tmp)
     return path
+
+
+@contextmanager
+def _unsynced_sqlite():
+    """GDAL's SQLite writes without waiting for the disk after each commit (``OGR_SQLITE_SYNCHRONOUS=OFF``),
+    for the scratch file only: 20 % of a GeoPackage's writing time on an SSD, far more on a slow disk."""
+    before = pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS")
+    pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "OFF"})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": before})
+
+
+def _fsync(path: Path) -> None:
+    """Wait until ``path`` (a file, or a folder's entries) is on the disk, where the system allows it."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # a folder cannot be opened on Windows: its entries are written through there
+        return
+    try:
+        os.fsync(fd)
+    except OSError as e:  # some file systems cannot sync a folder; a file that cannot be synced is an error
+        if not (path.is_dir() and e.errno in (errno.EINVAL, errno.ENOTSUP, errno.EBADF)):
+            raise
+    finally:
+        os.close(fd)

@@ -455,3 +455,16 @@ def test_a_target_that_is_not_a_regular_file_is_refused(tmp_path, layers):
         with pytest.raises(ValueError, match="is not a regular file"):
             to_gpkg("/dev/full", {"gini": layers["gini"]})
         assert Path("/dev/full").is_char_device()
+
+
+def test_to_gpkg_leaves_the_users_gdal_sqlite_setting_alone(tmp_path):
+    """The scratch file is written unsynced (one fsync before the rename); the user's GDAL setting is restored."""
+    units = geolink.cities_in("gba")
+    for setting in (None, "FULL"):
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": setting})
+        try:
+            geolink.to_gpkg(tmp_path / "gba.gpkg", {"gba": units})
+            assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") == setting
+        finally:
+            pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": None})
+    assert pyogrio.read_dataframe(tmp_path / "gba.gpkg", layer="gba")["adcode"].tolist() == units["adcode"].tolist()
