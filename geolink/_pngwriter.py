@@ -8,12 +8,15 @@ waits for the other.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import multiprocessing
 import os
 import pickle
+import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 
 DPI = 150
 # zlib level 3 instead of Pillow's 6: the demo's maps encode 0.4 s faster in all, for files 1 % larger
@@ -48,7 +51,8 @@ class PngWriter:
                 self._pool = ProcessPoolExecutor(
                     max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
                 )
-                self._pool.submit(int)  # start the worker now: its imports overlap the first computations
+                with _worker_main():
+                    self._pool.submit(int)  # start the worker now: its imports overlap the first computations
             except OSError:  # no process can be started here: write in this process
                 self._pool = None
 
@@ -93,9 +97,25 @@ class PngWriter:
         self._pending = []
 
 
+@contextmanager
+def _worker_main():
+    """Have a worker started here run ``geolink.__main__`` (which does nothing) as its main module.
+
+    ``spawn`` runs the parent's main script again in each worker; for the ``geolink`` command that
+    is ``from geolink.cli import run``, which imports pandas, geopandas, scipy and the rest (two
+    seconds on a slow machine) in a process that needs only matplotlib.
+    """
+    main = sys.modules["__main__"]
+    spec = getattr(main, "__spec__", None)
+    main.__spec__ = importlib.util.find_spec("geolink.__main__")
+    try:
+        yield
+    finally:
+        main.__spec__ = spec
+
+
 def _start_worker() -> None:
     import atexit
-    import sys
 
     from matplotlib.figure import Figure
 

@@ -93,3 +93,22 @@ def test_png_matches_matplotlibs_default_encoding_pixel_for_pixel(tmp_path):
     fig.savefig(tmp_path / "default.png", dpi=_pngwriter.DPI)
     fast, default = (np.asarray(Image.open(tmp_path / n)) for n in ("fast.png", "default.png"))
     assert fast.shape == default.shape == (150, 300, 4) and np.array_equal(fast, default)
+
+
+def test_the_worker_does_not_run_the_parents_script_again(tmp_path):
+    """spawn re-runs the main script in a worker; for the geolink command that imported pandas, scipy, … there."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "job.py"
+    script.write_text(
+        "import pandas  # the script's own imports, which its PNG worker does not need\n"
+        "from geolink._pngwriter import PngWriter\n"
+        "if __name__ == '__main__':\n"
+        "    w = PngWriter()\n"
+        "    print(w._pool.submit(eval, \"sorted({'pandas', 'geopandas', 'scipy'} & set(__import__('sys').modules))\").result())\n"
+        "    w.close()\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "[]", done.stderr
