@@ -1,13 +1,16 @@
-"""Data derived from bundled files (outlines, simplifications, font subsets), kept in the user cache.
+"""Data derived from bundled files (outlines, contiguity, simplifications, font subsets), kept in the user cache.
 
-Computing a province's or an agglomeration's outline, a national simplification or a web font
-takes tenths of a second in every new process; the result is written once into the user cache and
-read back in milliseconds.  Files are named by what they were computed from (a digest of the
-source file; for geometry also the GEOS version), so a new source computes them again.
+Computing a province's or an agglomeration's outline, the units' contiguity, a national
+simplification or a web font takes tenths of a second in every new process; the result is written
+once into the user cache and read back in milliseconds.  Files are named by what they were
+computed from (a digest of the source file; for geometry also the GEOS version), so a new source
+computes them again.  A missing, truncated or foreign file is computed again and rewritten; a
+cache that cannot be written is skipped (computed in every process).
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 import numpy as np
@@ -16,59 +19,8 @@ import shapely
 from geolink._paths import cache_dir, replace_atomically
 
 
-def stored_geometries(name: Callable[[], str], n: int, compute: Callable[[], np.ndarray]) -> np.ndarray:
-    """``compute()`` (``n`` geometries), kept in the user cache and read from there later.
-
-    ``name()`` says what the input is (e.g. ``f"provinces_{file digest}"``); the GEOS version is
-    added.  A missing, truncated or foreign file is computed again and rewritten; a cache that
-    cannot be written is skipped (computed in every process).
-    """
-    try:
-        path = cache_dir() / f"{name()}_{shapely.geos_version_string}.npz"
-    except OSError:
-        return compute()
-    stored = _read_geometries(path, n)
-    if stored is not None:
-        return stored
-    geometries = compute()
-    _write_geometries(path, geometries)
-    return geometries
-
-
-def _read_geometries(path, n: int) -> np.ndarray | None:
-    """The ``n`` geometries stored by :func:`_write_geometries`, or None if absent or unreadable."""
-    try:
-        with np.load(path) as stored:
-            blob, offsets = stored["wkb"].tobytes(), stored["offsets"]
-        if len(offsets) != n + 1:
-            return None
-        return shapely.from_wkb([blob[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)])
-    except Exception:  # noqa: BLE001 - a missing, truncated or foreign file is rebuilt, never trusted
-        return None
-
-
-def _write_geometries(path, geometries: np.ndarray) -> None:
-    """Geometries as WKB bytes and offsets in one ``.npz`` (a read-only cache is skipped)."""
-    wkb = shapely.to_wkb(geometries)
-    offsets = np.concatenate([[0], np.cumsum([len(b) for b in wkb])])
-    blob = np.frombuffer(b"".join(wkb), dtype=np.uint8)
-
-    def write(tmp):
-        with open(tmp, "wb") as f:
-            np.savez(f, wkb=blob, offsets=offsets)
-
-    try:
-        replace_atomically(path, write)
-    except OSError:
-        pass
-
-
 def stored_bytes(name: Callable[[], str], compute: Callable[[], bytes], valid: Callable[[bytes], bool]) -> bytes:
-    """``compute()``, kept in the user cache as the file ``name()`` and read from there later.
-
-    A stored file that ``valid`` rejects (truncated, foreign) is computed again and rewritten; a
-    cache that cannot be written is skipped.
-    """
+    """``compute()``, kept in the user cache as the file ``name()``; a stored file ``valid`` rejects is redone."""
     try:
         path = cache_dir() / name()
     except OSError:
@@ -85,3 +37,48 @@ def stored_bytes(name: Callable[[], str], compute: Callable[[], bytes], valid: C
     except OSError:
         pass
     return data
+
+
+def stored_arrays(
+    name: Callable[[], str], compute: Callable[[], dict[str, np.ndarray]], valid: Callable[[dict], bool]
+) -> dict[str, np.ndarray]:
+    """``compute()`` (named numeric arrays), kept in the user cache as ``name()`` + ``.npz``.
+
+    ``valid(arrays)`` checks what was read (the expected names and lengths).
+    """
+
+    def pack() -> bytes:
+        buffer = io.BytesIO()
+        np.savez(buffer, **compute())
+        return buffer.getvalue()
+
+    def unpack(data: bytes) -> dict[str, np.ndarray] | None:
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as stored:
+                arrays = {key: stored[key] for key in stored.files}
+            return arrays if valid(arrays) else None
+        except Exception:  # noqa: BLE001 - a truncated or foreign file is rebuilt, never trusted
+            return None
+
+    return unpack(stored_bytes(lambda: f"{name()}.npz", pack, lambda data: unpack(data) is not None))
+
+
+def stored_geometries(name: Callable[[], str], n: int, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """``compute()`` (``n`` geometries), kept in the user cache as WKB.
+
+    ``name()`` says what the input is (e.g. ``f"provinces_{file digest}"``); the GEOS version is added.
+    """
+
+    def pack() -> dict[str, np.ndarray]:
+        wkb = shapely.to_wkb(compute())
+        offsets = np.concatenate([[0], np.cumsum([len(b) for b in wkb])])
+        return {"wkb": np.frombuffer(b"".join(wkb), dtype=np.uint8), "offsets": offsets}
+
+    stored = stored_arrays(
+        lambda: f"{name()}_{shapely.geos_version_string}",
+        pack,
+        lambda arrays: set(arrays) == {"wkb", "offsets"} and len(arrays["offsets"]) == n + 1
+        and arrays["offsets"][-1] == len(arrays["wkb"]),
+    )
+    blob, offsets = stored["wkb"].tobytes(), stored["offsets"]
+    return shapely.from_wkb([blob[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)])

@@ -83,12 +83,31 @@ def contiguity(*, resolution: str = "display", rook: bool = False):
 
 @functools.cache
 def _contiguity(resolution: str, rook: bool):
+    """The graph, its links kept in the user cache (as positions of the units' adcodes)."""
     from libpysal.graph import Graph
 
+    from geolink._paths import file_digest
+    from geolink._store import stored_arrays
+    from geolink.boundaries import boundary_file
+
     units = prefectures(resolution=resolution)
-    if rook:
-        return Graph.build_contiguity(units.geometry, rook=True)
-    return Graph.build_fuzzy_contiguity(units.geometry)
+    ids = units.index.to_numpy()
+
+    def compute() -> dict[str, np.ndarray]:
+        if rook:
+            graph = Graph.build_contiguity(units.geometry, rook=True)
+        else:
+            graph = Graph.build_fuzzy_contiguity(units.geometry)
+        focal, neighbor = (units.index.get_indexer(graph.adjacency.index.get_level_values(i)) for i in (0, 1))
+        return {"focal": focal, "neighbor": neighbor, "weight": graph.adjacency.to_numpy()}
+
+    links = stored_arrays(
+        lambda: f"contiguity_{'rook' if rook else 'queen'}_{file_digest(boundary_file(resolution=resolution))}",
+        compute,
+        lambda a: set(a) == {"focal", "neighbor", "weight"} and len({len(v) for v in a.values()}) == 1
+        and all(((a[k] >= 0) & (a[k] < len(ids))).all() for k in ("focal", "neighbor")),
+    )
+    return Graph.from_arrays(ids[links["focal"]], ids[links["neighbor"]], links["weight"])
 
 
 def neighbours(unit, *, resolution: str = "display", rook: bool = False) -> gpd.GeoDataFrame:

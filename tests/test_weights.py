@@ -124,3 +124,25 @@ def test_unit_centroids_are_read_back_exactly_from_the_cache(tmp_path, monkeypat
         assert np.array_equal(table["lat"].to_numpy(), direct.y.to_numpy())
         assert len(list(tmp_path.glob("centroids_*.npz"))) == 1
     _centroids.cache_clear()
+
+
+@pytest.mark.parametrize("rook", [False, True])
+def test_contiguity_is_read_back_exactly_from_the_cache(tmp_path, monkeypatch, rook):
+    from libpysal.graph import Graph
+
+    from geolink.spatial import _contiguity
+
+    monkeypatch.setenv("GEOLINK_CACHE_DIR", str(tmp_path))
+    units = geolink.prefectures()
+    direct = Graph.build_contiguity(units.geometry, rook=True) if rook else Graph.build_fuzzy_contiguity(units.geometry)
+    for _ in range(2):  # computed and written, then read from the file
+        _contiguity.cache_clear()
+        graph = contiguity(rook=rook)
+        assert graph.adjacency.equals(direct.adjacency) and list(graph.unique_ids) == list(direct.unique_ids)
+        assert sorted(graph.isolates) == sorted(direct.isolates)
+        assert len(list(tmp_path.glob(f"contiguity_{'rook' if rook else 'queen'}_*.npz"))) == 1
+    (stored,) = tmp_path.glob("contiguity_*.npz")
+    stored.write_bytes(stored.read_bytes()[:300])  # a truncated file is computed again
+    _contiguity.cache_clear()
+    assert contiguity(rook=rook).adjacency.equals(direct.adjacency) and stored.stat().st_size > 300
+    _contiguity.cache_clear()
