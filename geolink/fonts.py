@@ -141,12 +141,15 @@ def css_font_face(text: str) -> str:
 
     try:
         path = bundled("data") / "fonts" / BUNDLED_FILE
-        digest = file_digest(path)
-    except OSError:
+    except FileNotFoundError:
+        return ""
+    if not path.is_file():
         return ""
     codepoints = sorted({*range(0x20, 0x7F), *(ord(c) for c in text if c.isprintable() and ord(c) > 0x7E)})
     key = hashlib.sha256(",".join(map(str, codepoints)).encode()).hexdigest()[:16]
-    woff = stored_bytes(lambda: f"webfont_{digest}_{key}.woff", lambda: _woff_subset(path, codepoints), _is_woff)
+    woff = stored_bytes(
+        lambda: f"webfont_{file_digest(path)}_{key}.woff", lambda: _woff_subset(path, codepoints), _is_woff
+    )
     return (f"@font-face{{font-family:'{BUNDLED_FONT}';src:url(data:font/woff;base64,"
             f"{base64.b64encode(woff).decode()}) format('woff');font-display:block}}")
 

@@ -148,6 +148,13 @@ def test_css_font_face_is_cached_per_character_set(tmp_path, monkeypatch):
     assert css_font_face("广州市") != first and len(list(tmp_path.glob("webfont_*.woff"))) == 2
 
 
+def test_css_font_face_without_a_usable_cache_is_made_each_time(tmp_path, monkeypatch):
+    (tmp_path / "file").touch()
+    monkeypatch.setenv("GEOLINK_CACHE_DIR", str(tmp_path / "file" / "cache"))  # cannot be created
+    font = _embedded(css_font_face("广州"))
+    assert {ord("广"), ord("州"), ord("A")} <= set(font.getBestCmap())
+
+
 def test_css_font_face_without_the_bundled_font_is_empty(monkeypatch):
     monkeypatch.setattr(fonts, "BUNDLED_FILE", "no_such_font.otf")
     assert css_font_face("广州") == ""

@@ -112,3 +112,13 @@ def test_the_worker_does_not_run_the_parents_script_again(tmp_path):
     )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_an_error_in_a_figure_written_at_close_is_raised_and_the_worker_stopped(tmp_path):
+    writer = PngWriter()
+    for i in range(7):
+        writer.save(_figure(f"{i}"), str(tmp_path / f"f{i}.png"), done=lambda: None)
+    writer.save(_figure("x"), str(tmp_path / "missing" / "last.png"), done=lambda: None)  # written here or there
+    with pytest.raises(FileNotFoundError, match="missing"):
+        writer.close()
+    assert writer._pool is None
