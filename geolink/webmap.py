@@ -181,7 +181,7 @@ def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str,
         tooltip=folium.GeoJsonTooltip(fields=[tooltip]) if tooltip else None,
         interactive=tooltip is not None,
     ).add_to(fmap)
-    return [name, *(lines[tooltip].astype(str) if tooltip else [])]
+    return [name, *([tooltip, *lines[tooltip].astype(str)] if tooltip else [])]
 
 
 def _add_font(fmap: folium.Map, texts: list[str]) -> None:
@@ -303,7 +303,9 @@ def web_map(
     )
     _add_assets(fmap, self_contained, asset_base_url)
     _add_tiles(fmap, tiles)
-    shown = [title or value, value, *(label for _, label, _ in entries), "rank", *layer.drop(columns=["_color", "geometry"]).to_numpy().ravel()]
+    # every text the page shows (titles, legend, tooltip names and values), for the embedded font
+    shown = [title or value, value, "rank", *tooltip, *(label for _, label, _ in entries)]
+    shown += list(layer.drop(columns=["_color", "geometry"]).to_numpy().ravel())
     if context is not None:
         ctx = _to_display(display_simplified(context.to_crs("EPSG:4326"), simplify), shift)
         shown.append("背景 context")

@@ -124,11 +124,12 @@ def test_web_map_embeds_the_glyphs_of_every_text_it_shows(gba):
     from fontTools.ttLib import TTFont
 
     outlines = geolink.agglomeration_outline("gba")
-    page = geolink.web_map(gba, "value", title="粤港澳 测试值", outlines=outlines,
-                           tooltip=("name", "name_en")).get_root().render()
+    page = geolink.web_map(gba.assign(简称=gba["name_short"]), "value", title="粤港澳 测试值", outlines=outlines,
+                           tooltip=("name", "name_en", "简称")).get_root().render()
     (woff,) = re.findall(r"src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", page)
     cmap = TTFont(io.BytesIO(base64.b64decode(woff))).getBestCmap()
-    shown = "".join([*gba["name"], "粤港澳 测试值", "城市群 agglomerations", *outlines["agglomeration_zh"], "无数据"])
+    shown = "".join([*gba["name"], "简称", *gba["name_short"], "粤港澳 测试值", "城市群 agglomerations",
+                     *outlines["agglomeration_zh"], "无数据"])
     assert {c for c in shown if ord(c) > 0x7E} - {chr(c) for c in cmap} == set()
     assert ".leaflet-tooltip,html body .leaflet-control-layers{font-family:" in page
 
