@@ -135,6 +135,7 @@ def css_font_face(text: str) -> str:
     """
     import base64
     import hashlib
+    import unicodedata
 
     from geolink._paths import bundled, file_digest
     from geolink._store import stored_bytes
@@ -145,7 +146,9 @@ def css_font_face(text: str) -> str:
         return ""
     if not path.is_file():
         return ""
-    codepoints = sorted({*range(0x20, 0x7F), *(ord(c) for c in text if c.isprintable() and ord(c) > 0x7E)})
+    # every character but controls, formats, surrogates and unassigned (spaces such as U+3000 included)
+    drawn = (ord(c) for c in text if ord(c) > 0x7E and not unicodedata.category(c).startswith("C"))
+    codepoints = sorted({*range(0x20, 0x7F), *drawn})
     key = hashlib.sha256(",".join(map(str, codepoints)).encode()).hexdigest()[:16]
     woff = stored_bytes(
         lambda: f"webfont_{file_digest(path)}_{key}.woff", lambda: _woff_subset(path, codepoints), _is_woff

@@ -7,7 +7,7 @@ and adds no tile layer, so the HTML file makes no network request at all.
 ``leaflet.css`` instead (e.g. an intranet mirror).  Only Leaflet is needed:
 the choropleth is a GeoJson layer styled with the shared class breaks, the
 legend plain HTML, so none of folium's other CDN assets (jQuery, Bootstrap,
-Font Awesome) are loaded.
+Font Awesome) are loaded; with ``self_contained=False`` folium loads them all from their CDNs.
 
 Tiles are optional.  Gaode/Amap tiles are in GCJ-02: with ``tiles='amap'`` the
 data are shifted to GCJ-02 so they line up with the basemap.
@@ -19,6 +19,7 @@ import base64
 import html
 import importlib.util
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import folium
@@ -127,18 +128,35 @@ def _class_entries(classes: Classes, values) -> list[tuple[str, str, int]]:
     return entries + ([(MISSING_COLOR, MISSING_LABEL, missing)] if missing else [])
 
 
-def _category_colors(values: pd.Series, categories) -> tuple[np.ndarray, list[tuple[str, str, int]]]:
-    """Colour per unit and legend entries of a categorical variable; values outside ``categories`` raise."""
-    present = values.dropna()
-    unknown = sorted(map(str, set(present) - set(categories)))
-    if unknown:
-        raise ValueError(f"values without a category: {unknown}; categories: {list(categories)}")
-    colors = np.array([categories[v][0] if pd.notna(v) else MISSING_COLOR for v in values], dtype=object)
-    counts = present.value_counts()
-    entries = [(c, label, int(counts.get(v, 0))) for v, (c, label) in categories.items()]
-    missing = int(values.isna().sum())
-    return colors, entries + ([(MISSING_COLOR, MISSING_LABEL, missing)] if missing else [])
+def _category_colors(values: pd.Series, categories) -> tuple[np.ndarray, list[tuple[str, str, int]], dict]:
+    """Colour per unit, legend entries and value → label of a categorical variable.
 
+    Values outside ``categories`` and colours that are not colours raise ``ValueError``.
+    """
+    from matplotlib.colors import to_hex
+
+    if not isinstance(categories, Mapping):
+        raise TypeError(f"categories must map each value to (colour, label), got {type(categories).__name__}")
+    checked = {}
+    for v, spec in categories.items():
+        if not (isinstance(spec, tuple | list) and len(spec) == 2):
+            raise ValueError(f"categories[{v!r}] must be (colour, label), got {spec!r}")
+        try:
+            checked[v] = (to_hex(spec[0]), str(spec[1]))
+        except (ValueError, TypeError):
+            raise ValueError(f"categories[{v!r}]: {spec[0]!r} is not a colour (e.g. '#d7191c' or 'red')") from None
+    present = values.dropna()
+    unknown = sorted(map(str, set(present) - set(checked)))
+    if unknown:
+        raise ValueError(f"values without a category: {unknown}; categories: {list(checked)}")
+    colors = np.array([checked[v][0] if pd.notna(v) else MISSING_COLOR for v in values], dtype=object)
+    counts = present.value_counts()
+    entries = [(c, label, int(counts.get(v, 0))) for v, (c, label) in checked.items()]
+    missing = int(values.isna().sum())
+    return colors, entries + ([(MISSING_COLOR, MISSING_LABEL, missing)] if missing else []), checked
+
+
+DEFAULT_TOOLTIP = ("name", "name_en")  # shown where the data have them
 
 COORDINATE_DIGITS = 5  # decimals of the degrees written into the page: 1e-5° ≈ 1 m
 
@@ -164,11 +182,16 @@ def _add_assets(fmap: folium.Map, self_contained: bool, asset_base_url: str | No
         fmap.get_root().header.add_child(_Verbatim(_inline_assets()), name="geolink_leaflet")
 
 
-def _add_tiles(fmap: folium.Map, tiles: str | None) -> None:
+def _add_tiles(fmap: folium.Map, tiles: str | None) -> list[str]:
+    """Add the basemap; returns the texts it shows (its name and credit)."""
     if tiles == "amap":
-        folium.TileLayer(AMAP_TILES, attr="© 高德地图 AutoNavi (GCJ-02)", name="高德 Amap", subdomains="1234").add_to(fmap)
-    elif tiles:
-        folium.TileLayer(tiles, name=tiles).add_to(fmap)
+        name, credit = "高德 Amap", "© 高德地图 AutoNavi (GCJ-02)"
+        folium.TileLayer(AMAP_TILES, attr=credit, name=name, subdomains="1234").add_to(fmap)
+        return [name, credit]
+    if tiles:
+        layer = folium.TileLayer(tiles, name=tiles).add_to(fmap)
+        return [tiles, str(getattr(layer, "attr", ""))]
+    return []
 
 
 def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str, weight: float, tooltip=None) -> list[str]:
@@ -194,30 +217,32 @@ def _add_font(fmap: folium.Map, texts: list[str]) -> None:
     )
 
 
-def _texts(values: pd.Series) -> np.ndarray:
-    """Tooltip text of each value; ``""`` where missing (categorical columns keep NaN through
-    ``astype(str)``)."""
-    return np.array(["" if pd.isna(v) else str(v) for v in values.astype(object)], dtype=object)
+def _texts(values) -> list[str]:
+    """Tooltip text of each value, as it reads (``""`` where missing; categorical columns keep NaN
+    through ``astype(str)``)."""
+    return ["" if _missing(v) else str(v) for v in pd.Series(values, dtype=object)]
 
 
-def _value_layer(data: gpd.GeoDataFrame, value: str, colors: np.ndarray, tooltip, numeric: bool) -> gpd.GeoDataFrame:
-    keep = [c for c in tooltip if c in data.columns]
-    if numeric:
-        values = pd.to_numeric(data[value], errors="coerce").astype(float)
-        shown = ["" if np.isnan(v) else format_number(v) for v in values]
-        rank = values.rank(ascending=False, method="min").map(lambda r: "" if np.isnan(r) else str(int(r)))
-    else:
-        shown, rank = _texts(data[value]), ""
-    return gpd.GeoDataFrame(
-        {
-            **{c: _texts(data[c]) for c in keep},
-            "value": np.asarray(shown, dtype=object),
-            "rank": rank,
-            "_color": colors,
-        },
-        geometry=data.geometry.values,
-        crs="EPSG:4326",
-    )
+def _missing(v) -> bool:
+    return v is None or (not isinstance(v, list | tuple | np.ndarray | dict | set) and bool(pd.isna(v)))
+
+
+def _tooltip_columns(data: gpd.GeoDataFrame, value, tooltip) -> list:
+    """The tooltip's columns besides the value: the default ones that exist; any other that is missing raises."""
+    tooltip = (tooltip,) if isinstance(tooltip, str) else tuple(tooltip or ())
+    if tooltip == DEFAULT_TOOLTIP:
+        return [c for c in tooltip if c in data.columns and c != value]
+    missing = [c for c in tooltip if c not in data.columns]
+    if missing:
+        raise KeyError(f"tooltip column(s) {missing} not in the data; columns: {list(data.columns)}")
+    return [c for c in dict.fromkeys(tooltip) if c != value]
+
+
+def _value_layer(data: gpd.GeoDataFrame, rows: list[tuple[str, list[str]]], colors: np.ndarray) -> gpd.GeoDataFrame:
+    """The drawn layer: each tooltip row (name, texts) a property ``t0``, ``t1``, … (HTML-escaped:
+    the tooltip shows it as HTML), and the fill colour."""
+    props = {f"t{i}": [html.escape(t) for t in texts] for i, (_, texts) in enumerate(rows)}
+    return gpd.GeoDataFrame({**props, "_color": colors}, geometry=data.geometry.values, crs="EPSG:4326")
 
 
 def web_map(
@@ -232,7 +257,7 @@ def web_map(
     cmap: str = "YlOrRd",
     title: str | None = None,
     outlines=None,
-    tooltip: tuple[str, ...] = ("name", "name_en"),
+    tooltip: str | tuple = DEFAULT_TOOLTIP,
     context: gpd.GeoDataFrame | None = None,
     simplify: float | None = None,
     self_contained: bool = True,
@@ -247,14 +272,17 @@ def web_map(
     value : the column mapped.
     classes, scheme, k, bins, cmap : class breaks, shared with :func:`geolink.choropleth`.
     categories : for a categorical column (e.g. LISA clusters) instead of classes: value →
-        ``(colour '#rrggbb', label)``; every value must have a category.
+        ``(colour, label)`` (a matplotlib colour: ``'#d7191c'``, ``'red'``); every value must
+        have a category; the tooltip shows the label.
     title : layer and legend title (default: the column name).
     outlines : agglomeration id(s) or grouping, or a GeoDataFrame of outlines (a toggleable layer).
-    tooltip : columns shown on hover besides the value and its rank (1 = highest).
+    tooltip : column(s) shown on hover besides the value and its rank (1 = highest); by default
+        ``name`` and ``name_en`` where the data have them, any other column must exist.
     context : polygons drawn underneath in light grey (e.g. :func:`geolink.provinces`).
     simplify : tolerance in metres for lighter HTML (coverage-preserving); default: 1/2000 of the
         extent's diagonal (≈ 2.5 km for China, ≈ 150 m for the GBA); 0 keeps the geometry as is.
-    self_contained : inline Leaflet; no external request (default).
+    self_contained : inline Leaflet; no external request (default).  ``False`` leaves folium's
+        defaults: Leaflet, jQuery, Bootstrap and Font Awesome from their CDNs.
     asset_base_url : load ``leaflet.js``/``leaflet.css`` from this URL instead (overrides self_contained).
     tiles : None (no basemap), a folium tile name (``'OpenStreetMap'``, …; WGS 84 data as is), or
         ``'amap'`` (Gaode, GCJ-02: the data are shifted to GCJ-02 to line up).
@@ -282,30 +310,48 @@ def web_map(
     >>> "高—高 HH (3)" in geolink.web_map(lisa, "cluster", categories=colours).get_root().render()
     True
     """
+    if not isinstance(data, gpd.GeoDataFrame):
+        raise TypeError(f"data must be a GeoDataFrame (e.g. geolink.prefectures() joined with your table), got {type(data).__name__}")
     if value not in data.columns:
         raise KeyError(f"column {value!r} not in the data; columns: {list(data.columns)}")
     if data.crs is None:
         raise ValueError("the data have no CRS: set one first (e.g. data.set_crs('EPSG:4326'))")
+    if data.geometry.isna().all() or data.geometry.is_empty.all():
+        raise ValueError("the data have no geometry to map (no rows, or every geometry missing or empty)")
+    for name, frame in (("context", context), ("outlines", outlines)):
+        if isinstance(frame, gpd.GeoDataFrame) and frame.crs is None:
+            raise ValueError(f"{name} has no CRS: set one first (e.g. {name}.set_crs('EPSG:4326'))")
+    if asset_base_url and re.search(r"[\s\"'<>]", asset_base_url):
+        raise ValueError(f"asset_base_url {asset_base_url!r}: a URL has no spaces, quotes or angle brackets")
+    extra = _tooltip_columns(data, value, tooltip)
     shift = tiles == "amap"
     wgs = data.to_crs("EPSG:4326")
     if simplify is None:
         simplify = display_tolerance(wgs, 2000)
     if categories is not None:
-        colors, entries = _category_colors(wgs[value], categories)
+        colors, entries, labels = _category_colors(wgs[value], categories)
+        shown = [labels[v][1] if not _missing(v) else "" for v in wgs[value]]
+        rows = [*((c, _texts(wgs[c])) for c in extra), (value, shown)]
     else:
         classes = classes or classify(data[value], scheme, k=k, bins=bins, cmap=cmap)
         colors, entries = classes.colors_of(wgs[value]), _class_entries(classes, wgs[value])
-    layer = _value_layer(_to_display(display_simplified(wgs, simplify), shift), value, colors, tooltip, categories is None)
+        numbers = pd.to_numeric(wgs[value], errors="coerce").astype(float)
+        rank = numbers.rank(ascending=False, method="min")
+        rows = [
+            *((c, _texts(wgs[c])) for c in extra),
+            (value, ["" if np.isnan(v) else format_number(v) for v in numbers]),
+            ("rank", ["" if np.isnan(r) else str(int(r)) for r in rank]),
+        ]
+    layer = _value_layer(_to_display(display_simplified(wgs, simplify), shift), rows, colors)
     minx, miny, maxx, maxy = layer.total_bounds
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None, zoom_start=6, control_scale=True,
         zoom_snap=0.25, zoom_delta=0.5,
     )
     _add_assets(fmap, self_contained, asset_base_url)
-    _add_tiles(fmap, tiles)
     # every text the page shows (titles, legend, tooltip names and values), for the embedded font
-    shown = [title or value, value, "rank", *tooltip, *(label for _, label, _ in entries)]
-    shown += list(layer.drop(columns=["_color", "geometry"]).to_numpy().ravel())
+    shown = [title or value, *_add_tiles(fmap, tiles), *(label for _, label, _ in entries)]
+    shown += [str(name) for name, _ in rows] + [t for _, texts in rows for t in texts]
     if context is not None:
         ctx = _to_display(display_simplified(context.to_crs("EPSG:4326"), simplify), shift)
         shown.append("背景 context")
@@ -315,23 +361,28 @@ def web_map(
             style_function=lambda f: {"fillColor": "#f0f0f0", "color": "#b0b0b0", "weight": 0.7, "fillOpacity": 1},
             interactive=False,
         ).add_to(fmap)
-    keep = [c for c in tooltip if c in layer.columns]
+    points = layer.geom_type.isin(["Point", "MultiPoint"]).all()
     _GeoJson(
         layer.__geo_interface__,
-        name=_literal(title or value),
+        name=_literal(html.escape(str(title or value))),
         style_function=lambda f: {"fillColor": f["properties"]["_color"], "color": "#ffffff", "weight": 0.6,
                                   "fillOpacity": 0.85},
         highlight_function=lambda f: {"weight": 2, "color": "#333333"},
-        tooltip=folium.GeoJsonTooltip(fields=[*keep, "value", "rank"], aliases=[*keep, _literal(value), "rank"]),
+        tooltip=folium.GeoJsonTooltip(
+            fields=[c for c in layer.columns if c.startswith("t")],
+            aliases=[_literal(html.escape(str(name))) for name, _ in rows],
+        ),
+        marker=folium.CircleMarker(radius=6, fill=True) if points else None,  # Leaflet's pin image is not inlined
     ).add_to(fmap)
     if outlines is not None:
         lines = outlines if isinstance(outlines, gpd.GeoDataFrame) else agglomeration_outline(outlines)
+        lines = display_simplified(lines.to_crs("EPSG:4326"), simplify)
         label = "agglomeration_zh" if "agglomeration_zh" in lines.columns else None
         shown += _add_lines(fmap, _to_display(lines, shift), "城市群 agglomerations", "#222222", 2, tooltip=label)
     if is_national(data if context is None else context):
         shown += _add_lines(fmap, _to_display(maritime_line(), shift), "南海 maritime boundary", "#555555", 1.5)
     _add_font(fmap, [str(t) for t in shown])
-    fmap.get_root().html.add_child(_Verbatim(_legend(entries, title or value)))
+    fmap.get_root().html.add_child(_Verbatim(_legend(entries, str(title or value))))
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap

@@ -1,3 +1,6 @@
+import html
+import json
+import re
 import shutil
 import subprocess
 import warnings
@@ -278,3 +281,96 @@ def test_simplified_provinces_follow_the_simplified_prefecture_borders():
     # a layer that is not the bundled provinces (a province moved) is simplified on its own
     moved = geolink.provinces().iloc[:3].assign(geometry=lambda d: d.geometry.translate(0.001, 0))
     assert not shapely.equals_exact(display_simplified(moved, 2048.0).geometry.values[0], provinces.geometry.values[0], 0)
+
+
+ATTACK = "<img src=x onerror=\"document.title='PWNED'\">"
+
+
+def test_web_map_texts_are_never_templates_nor_html(gba):
+    """Column names, titles and values reach the page as text: not run as Jinja, not parsed as HTML."""
+    data = gba.assign(**{"{{ 7*7 }}": "x", "{% raw %}": ATTACK, "rank": "Q"})
+    data.loc["440300", "name"] = ATTACK
+    fmap = geolink.web_map(data, "value", title=ATTACK, tooltip=("name", "{{ 7*7 }}", "{% raw %}", "rank"))
+    page = fmap.get_root().render()
+    aliases = json.loads(re.search(r"let aliases = (\[.*?\]);", page).group(1))
+    assert aliases == ["name", "{{ 7*7 }}", "{% raw %}", "rank", "value", "rank"]  # the user's rank, then geolink's
+    assert "<img src=x" not in page and "&lt;img src=x onerror=" in page  # the legend
+    assert '"\\u0026lt;img src=x onerror=' in page  # the layer control's name, escaped for HTML, then JSON
+    features = json.loads(re.search(r"_add\((\{\"bbox\".*?\})\);\n", page).group(1))["features"]
+    shenzhen = next(f["properties"] for f in features if f["properties"]["t0"].startswith("&lt;img"))
+    assert shenzhen["t0"] == html.escape(ATTACK) and shenzhen["t3"] == "Q"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium not installed (.ci/run installs it)")
+def test_web_map_runs_no_script_from_its_texts_in_chromium(tmp_path, gba):
+    data = gba.assign(note=ATTACK)
+    page = tmp_path / "map.html"
+    geolink.web_map(data, "value", title=ATTACK, tooltip=("name", "note")).save(str(page))
+    probe = ("<script>setTimeout(() => { for (const k of Object.keys(window)) { const g = window[k]; "
+             "if (k.startsWith('geo_json_') && typeof g.getTooltip === 'function' && g.getTooltip()) "
+             "document.body.setAttribute('data-tip', g.getTooltip()._content(g.getLayers()[0])); } }, 50);</script></html>")
+    page.write_text(page.read_text(encoding="utf-8").replace("</html>", probe), encoding="utf-8")
+    proc = _chromium(tmp_path, "--dump-dom", page.as_uri())
+    assert "data-tip=" in proc.stdout, proc.stderr[-2000:]  # the tooltip was built
+    assert "PWNED" not in re.sub(r"&lt;.*?&gt;|&amp;lt;.*?&amp;gt;", "", proc.stdout.split("<body", 1)[0])
+    assert "<title>PWNED" not in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("categories", "error", "match"),
+    [
+        (["HH", "LL"], TypeError, "map each value"),
+        ({"HH": "#f00", "LL": "#00f"}, ValueError, r"categories\['HH'\] must be \(colour, label\)"),
+        ({"HH": ("notacolour", "高高"), "LL": ("#00f", "低低")}, ValueError, "'notacolour' is not a colour"),
+        ({"HH": ('red"><img src=x>', "高高"), "LL": ("#00f", "低低")}, ValueError, "is not a colour"),
+    ],
+)
+def test_web_map_checks_its_categories(gba, categories, error, match):
+    with pytest.raises(error, match=match):
+        geolink.web_map(gba.assign(c=["HH"] * 5 + ["LL"] * 6), "c", categories=categories)
+
+
+def test_web_map_shows_category_labels_and_normalises_colours(gba):
+    page = geolink.web_map(gba.assign(c=["HH"] * 5 + ["LL"] * 6), "c",
+                           categories={"HH": ("red", "高—高 HH"), "LL": ((0, 0, 1), "低—低 LL")}).get_root().render()
+    features = json.loads(re.search(r"_add\((\{\"bbox\".*?\})\);\n", page).group(1))["features"]
+    assert {f["properties"]["_color"] for f in features} == {"#ff0000", "#0000ff"}
+    assert {f["properties"]["t2"] for f in features} == {"高—高 HH", "低—低 LL"}  # name, name_en, then the label
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda g: geolink.web_map(pd.DataFrame(g.drop(columns="geometry")), "value"), TypeError, "GeoDataFrame"),
+        (lambda g: geolink.web_map(g.iloc[:0], "value"), ValueError, "no geometry to map"),
+        (lambda g: geolink.web_map(g, "value", tooltip=("name", "nmae")), KeyError, r"tooltip column\(s\) \['nmae'\]"),
+        (lambda g: geolink.web_map(g, "value", context=g.set_crs(None, allow_override=True)), ValueError,
+         "context has no CRS"),
+        (lambda g: geolink.web_map(g, "value", asset_base_url='https://x/a"b'), ValueError, "asset_base_url"),
+    ],
+)
+def test_web_map_refuses_bad_input_clearly(gba, call, error, match):
+    with pytest.raises(error, match=match):
+        call(gba)
+
+
+def test_web_map_takes_one_tooltip_column_as_a_string(gba):
+    page = geolink.web_map(gba, "value", tooltip="name_en").get_root().render()
+    assert json.loads(re.search(r"let aliases = (\[.*?\]);", page).group(1)) == ["name_en", "value", "rank"]
+
+
+def test_web_map_draws_points_as_coloured_circles(gba):
+    points = gba.set_geometry(gba.representative_point())
+    page = geolink.web_map(points, "value", k=3).get_root().render()
+    assert "new L.CircleMarker(latlng, opts)" in page
+
+
+def test_web_map_embeds_glyphs_of_the_amap_credit(gba):
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    page = geolink.web_map(gba, "value", tiles="amap").get_root().render()
+    (woff,) = re.findall(r"src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", page)
+    assert set(map(ord, "高德地图©")) <= set(TTFont(io.BytesIO(base64.b64decode(woff))).getBestCmap())
