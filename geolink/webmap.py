@@ -19,6 +19,7 @@ import base64
 import html
 import importlib.util
 import re
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -323,9 +324,23 @@ def web_map(
             raise ValueError(f"{name} has no CRS: set one first (e.g. {name}.set_crs('EPSG:4326'))")
     if asset_base_url and re.search(r"[\s\"'<>]", asset_base_url):
         raise ValueError(f"asset_base_url {asset_base_url!r}: a URL has no spaces, quotes or angle brackets")
+    if categories is not None and classes is not None:
+        raise ValueError("give classes= (a numeric column) or categories= (a categorical one), not both")
+    if isinstance(outlines, gpd.GeoDataFrame) and outlines.empty:
+        raise ValueError("outlines is an empty GeoDataFrame: give outlines to draw, or outlines=None")
     extra = _tooltip_columns(data, value, tooltip)
     shift = tiles == "amap"
     wgs = data.to_crs("EPSG:4326")
+    absent = (wgs.geometry.isna() | wgs.geometry.is_empty).to_numpy()
+    if absent.any():
+        label = wgs["name"] if "name" in wgs.columns else pd.Series(wgs.index, index=wgs.index)
+        warnings.warn(
+            f"{absent.sum()} unit(s) without a geometry are not drawn nor counted in the legend: "
+            + ", ".join(f"{i} {n}" for i, n in zip(wgs.index[absent][:10], label[absent][:10], strict=True))
+            + (" …" if absent.sum() > 10 else ""),
+            stacklevel=2,
+        )
+        wgs = wgs[~absent]
     if simplify is None:
         simplify = display_tolerance(wgs, 2000)
     if categories is not None:

@@ -374,3 +374,26 @@ def test_web_map_embeds_glyphs_of_the_amap_credit(gba):
     page = geolink.web_map(gba, "value", tiles="amap").get_root().render()
     (woff,) = re.findall(r"src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", page)
     assert set(map(ord, "高德地图©")) <= set(TTFont(io.BytesIO(base64.b64decode(woff))).getBestCmap())
+
+
+def test_web_map_names_the_units_it_cannot_draw_and_counts_only_the_drawn(gba):
+    data = gba.copy()
+    data.loc["440300", "geometry"] = None
+    with pytest.warns(UserWarning, match="1 unit\\(s\\) without a geometry are not drawn.*440300 深圳市"):
+        page = geolink.web_map(data, "value", classes=geolink.classify(gba["value"], "user_defined", bins=[100]))
+    html_ = page.get_root().render()
+    assert "(9)</div>" in html_ and "无数据 no data (1)" in html_  # 11 units: Macao has no value, Shenzhen no shape
+    whole = geolink.web_map(gba, "value").get_root().render()
+    assert len(html_) < 1.1 * len(whole)  # still simplified
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"categories": {1.0: ("red", "a")}, "classes": "x"}, "not both"),
+        ({"outlines": geolink.agglomeration_outline("gba").iloc[:0]}, "outlines is an empty GeoDataFrame"),
+    ],
+)
+def test_web_map_refuses_contradictory_options(gba, options, match):
+    with pytest.raises(ValueError, match=match):
+        geolink.web_map(gba, "value", **options)
