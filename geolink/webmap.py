@@ -246,6 +246,41 @@ def _value_layer(data: gpd.GeoDataFrame, rows: list[tuple[str, list[str]]], colo
     return gpd.GeoDataFrame({**props, "_color": colors}, geometry=data.geometry.values, crs="EPSG:4326")
 
 
+def _check_inputs(data, value, *, context, outlines, classes, categories, asset_base_url) -> None:
+    """Refuse what :func:`web_map` cannot draw, naming the argument."""
+    if not isinstance(data, gpd.GeoDataFrame):
+        raise TypeError(f"data must be a GeoDataFrame (e.g. geolink.prefectures() joined with your table), got {type(data).__name__}")
+    if value not in data.columns:
+        raise KeyError(f"column {value!r} not in the data; columns: {list(data.columns)}")
+    if data.crs is None:
+        raise ValueError("the data have no CRS: set one first (e.g. data.set_crs('EPSG:4326'))")
+    if data.geometry.isna().all() or data.geometry.is_empty.all():
+        raise ValueError("the data have no geometry to map (no rows, or every geometry missing or empty)")
+    for name, frame in (("context", context), ("outlines", outlines)):
+        if isinstance(frame, gpd.GeoDataFrame) and frame.crs is None:
+            raise ValueError(f"{name} has no CRS: set one first (e.g. {name}.set_crs('EPSG:4326'))")
+    if asset_base_url and re.search(r"[\s\"'<>]", asset_base_url):
+        raise ValueError(f"asset_base_url {asset_base_url!r}: a URL has no spaces, quotes or angle brackets")
+    if categories is not None and classes is not None:
+        raise ValueError("give classes= (a numeric column) or categories= (a categorical one), not both")
+    if isinstance(outlines, gpd.GeoDataFrame) and outlines.empty:
+        raise ValueError("outlines is an empty GeoDataFrame: give outlines to draw, or outlines=None")
+
+
+def _drawable(wgs: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The units with a geometry; the others are named in a warning (not drawn, not in the legend)."""
+    absent = (wgs.geometry.isna() | wgs.geometry.is_empty).to_numpy()
+    if absent.any():
+        label = wgs["name"] if "name" in wgs.columns else pd.Series(wgs.index, index=wgs.index)
+        warnings.warn(
+            f"{absent.sum()} unit(s) without a geometry are not drawn nor counted in the legend: "
+            + ", ".join(f"{i} {n}" for i, n in zip(wgs.index[absent][:10], label[absent][:10], strict=True))
+            + (" …" if absent.sum() > 10 else ""),
+            stacklevel=3,  # the caller of web_map
+        )
+    return wgs[~absent]
+
+
 def web_map(
     data: gpd.GeoDataFrame,
     value: str,
@@ -311,36 +346,12 @@ def web_map(
     >>> "高—高 HH (3)" in geolink.web_map(lisa, "cluster", categories=colours).get_root().render()
     True
     """
-    if not isinstance(data, gpd.GeoDataFrame):
-        raise TypeError(f"data must be a GeoDataFrame (e.g. geolink.prefectures() joined with your table), got {type(data).__name__}")
-    if value not in data.columns:
-        raise KeyError(f"column {value!r} not in the data; columns: {list(data.columns)}")
-    if data.crs is None:
-        raise ValueError("the data have no CRS: set one first (e.g. data.set_crs('EPSG:4326'))")
-    if data.geometry.isna().all() or data.geometry.is_empty.all():
-        raise ValueError("the data have no geometry to map (no rows, or every geometry missing or empty)")
-    for name, frame in (("context", context), ("outlines", outlines)):
-        if isinstance(frame, gpd.GeoDataFrame) and frame.crs is None:
-            raise ValueError(f"{name} has no CRS: set one first (e.g. {name}.set_crs('EPSG:4326'))")
-    if asset_base_url and re.search(r"[\s\"'<>]", asset_base_url):
-        raise ValueError(f"asset_base_url {asset_base_url!r}: a URL has no spaces, quotes or angle brackets")
-    if categories is not None and classes is not None:
-        raise ValueError("give classes= (a numeric column) or categories= (a categorical one), not both")
-    if isinstance(outlines, gpd.GeoDataFrame) and outlines.empty:
-        raise ValueError("outlines is an empty GeoDataFrame: give outlines to draw, or outlines=None")
+    _check_inputs(data, value, context=context, outlines=outlines, classes=classes, categories=categories,
+                  asset_base_url=asset_base_url)
     extra = _tooltip_columns(data, value, tooltip)
     shift = tiles == "amap"
     wgs = data.to_crs("EPSG:4326")
-    absent = (wgs.geometry.isna() | wgs.geometry.is_empty).to_numpy()
-    if absent.any():
-        label = wgs["name"] if "name" in wgs.columns else pd.Series(wgs.index, index=wgs.index)
-        warnings.warn(
-            f"{absent.sum()} unit(s) without a geometry are not drawn nor counted in the legend: "
-            + ", ".join(f"{i} {n}" for i, n in zip(wgs.index[absent][:10], label[absent][:10], strict=True))
-            + (" …" if absent.sum() > 10 else ""),
-            stacklevel=2,
-        )
-        wgs = wgs[~absent]
+    wgs = _drawable(wgs)
     if simplify is None:
         simplify = display_tolerance(wgs, 2000)
     if categories is not None:
