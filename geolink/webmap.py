@@ -219,9 +219,12 @@ def _add_font(fmap: folium.Map, texts: list[str]) -> None:
 
 
 def _texts(values) -> list[str]:
-    """Tooltip text of each value, as it reads (``""`` where missing; categorical columns keep NaN
-    through ``astype(str)``)."""
-    return ["" if _missing(v) else str(v) for v in pd.Series(values, dtype=object)]
+    """Tooltip text of each value: decimals as in the legend (:func:`geolink.classes.format_number`),
+    anything else as it reads, ``""`` where missing."""
+    return [
+        "" if _missing(v) else format_number(v) if isinstance(v, float | np.floating) and np.isfinite(v) else str(v)
+        for v in pd.Series(values, dtype=object)
+    ]
 
 
 def _missing(v) -> bool:

@@ -397,3 +397,12 @@ def test_web_map_names_the_units_it_cannot_draw_and_counts_only_the_drawn(gba):
 def test_web_map_refuses_contradictory_options(gba, options, match):
     with pytest.raises(ValueError, match=match):
         geolink.web_map(gba, "value", **options)
+
+
+def test_web_map_tooltip_shows_decimals_as_the_legend_does(gba):
+    data = gba.assign(share=np.linspace(0.012345, 87.545562, 11), n=np.arange(11), flag=True)
+    page = geolink.web_map(data, "value", tooltip=("name", "share", "n", "flag")).get_root().render()
+    layer = next(json.loads(m.group(1))["features"] for m in re.finditer(r"_add\((\{\"bbox\".*?\})\);\n", page)
+                 if "t1" in json.loads(m.group(1))["features"][0]["properties"])
+    assert {f["properties"]["t1"] for f in layer} >= {"0.0123", "87.5"}
+    assert {f["properties"]["t2"] for f in layer} == {str(i) for i in range(11)} and {f["properties"]["t3"] for f in layer} == {"True"}
