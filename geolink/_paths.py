@@ -56,10 +56,19 @@ def cache_dir() -> Path:
     return path
 
 
+_DIGESTS: dict[str, str] = {}  # this process's answers of file_digest, by the same key
+
+
 def file_digest(path) -> str:
     """sha256 of a file (16 hex digits), remembered in the cache by path, size and modification time."""
     stat = os.stat(path)
     key = f"{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}"
+    if key not in _DIGESTS:
+        _DIGESTS[key] = _stored_digest(path, key)
+    return _DIGESTS[key]
+
+
+def _stored_digest(path, key: str) -> str:
     memo = cache_dir() / "file_digests.json"
     try:
         known = json.loads(memo.read_text())

@@ -12,23 +12,27 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import shapely
 
 from geolink._paths import cache_dir, replace_atomically
 
+T = TypeVar("T")
 
-def stored_bytes(name: Callable[[], str], compute: Callable[[], bytes], valid: Callable[[bytes], bool]) -> bytes:
-    """``compute()``, kept in the user cache as the file ``name()``; a stored file ``valid`` rejects is redone."""
+
+def stored(name: Callable[[], str], compute: Callable[[], bytes], load: Callable[[bytes], T | None]) -> T:
+    """``load(compute())``, the bytes kept in the user cache as the file ``name()`` and read from there
+    later; a stored file ``load`` rejects (returns None for) is computed again and rewritten."""
     try:
         path = cache_dir() / name()
     except OSError:
-        return compute()
+        return load(compute())
     try:
-        data = path.read_bytes()
-        if valid(data):
-            return data
+        found = load(path.read_bytes())
+        if found is not None:
+            return found
     except OSError:
         pass
     data = compute()
@@ -36,7 +40,7 @@ def stored_bytes(name: Callable[[], str], compute: Callable[[], bytes], valid: C
         replace_atomically(path, lambda tmp: tmp.write_bytes(data))
     except OSError:
         pass
-    return data
+    return load(data)
 
 
 def stored_arrays(
@@ -52,15 +56,15 @@ def stored_arrays(
         np.savez(buffer, **compute())
         return buffer.getvalue()
 
-    def unpack(data: bytes) -> dict[str, np.ndarray] | None:
+    def load(data: bytes) -> dict[str, np.ndarray] | None:
         try:
-            with np.load(io.BytesIO(data), allow_pickle=False) as stored:
-                arrays = {key: stored[key] for key in stored.files}
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+                arrays = {key: npz[key] for key in npz.files}
             return arrays if valid(arrays) else None
         except Exception:  # noqa: BLE001 - a truncated or foreign file is rebuilt, never trusted
             return None
 
-    return unpack(stored_bytes(lambda: f"{name()}.npz", pack, lambda data: unpack(data) is not None))
+    return stored(lambda: f"{name()}.npz", pack, load)
 
 
 def stored_geometries(name: Callable[[], str], n: int, compute: Callable[[], np.ndarray]) -> np.ndarray:
@@ -74,11 +78,11 @@ def stored_geometries(name: Callable[[], str], n: int, compute: Callable[[], np.
         offsets = np.concatenate([[0], np.cumsum([len(b) for b in wkb])])
         return {"wkb": np.frombuffer(b"".join(wkb), dtype=np.uint8), "offsets": offsets}
 
-    stored = stored_arrays(
+    arrays = stored_arrays(
         lambda: f"{name()}_{shapely.geos_version_string}",
         pack,
         lambda arrays: set(arrays) == {"wkb", "offsets"} and len(arrays["offsets"]) == n + 1
         and arrays["offsets"][-1] == len(arrays["wkb"]),
     )
-    blob, offsets = stored["wkb"].tobytes(), stored["offsets"]
+    blob, offsets = arrays["wkb"].tobytes(), arrays["offsets"]
     return shapely.from_wkb([blob[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)])

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geolink._paths import bundled, file_digest
+from geolink._paths import bundled
 from geolink._store import stored_geometries
-from geolink.boundaries import boundary_file, prefectures
+from geolink.boundaries import boundary_digest, prefectures
 from geolink.names import normalise, to_adcode
 
 #: The eight national urban agglomerations of Chen and Wang's co-agglomeration study, in its order.
@@ -228,7 +228,7 @@ def _union(adcodes: tuple[str, ...], resolution: str):
 
     def name() -> str:
         members = hashlib.sha256(",".join(adcodes).encode()).hexdigest()[:16]
-        return f"union_{file_digest(boundary_file(resolution=resolution))}_{members}"
+        return f"union_{boundary_digest(resolution)}_{members}"
 
     def compute() -> np.ndarray:
         geometry = prefectures(resolution=resolution).loc[list(adcodes), "geometry"].values

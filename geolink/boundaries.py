@@ -41,6 +41,11 @@ def _read(path, layer: str = "prefectures") -> gpd.GeoDataFrame:
     return gdf.set_index("adcode", drop=False).rename_axis(None)
 
 
+def boundary_digest(resolution: str = "display") -> str:
+    """Digest of the prefecture boundary file of ``resolution``: names what is derived from it in the user cache."""
+    return file_digest(boundary_file(resolution=resolution))
+
+
 def boundary_file(*, resolution: str = "display"):
     """Path of the GeoPackage holding the prefecture layer of ``resolution`` (built on first use for ``'full'``).
 
@@ -122,7 +127,7 @@ def _provinces(resolution: str) -> gpd.GeoDataFrame:
     units = _load(resolution)
     parts = units.groupby("province_adcode", sort=True)
     geometry = stored_geometries(
-        lambda: f"provinces_{file_digest(boundary_file(resolution=resolution))}",
+        lambda: f"provinces_{boundary_digest(resolution)}",
         parts.ngroups,
         lambda: np.array([shapely.coverage_union_all(part.geometry.values) for _, part in parts], dtype=object),
     )

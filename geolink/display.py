@@ -15,9 +15,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geolink._paths import file_digest, prefectures_file
 from geolink._store import stored_geometries
-from geolink.boundaries import prefectures, provinces
+from geolink.boundaries import boundary_digest, prefectures, provinces
 from geolink.projection import CHINA_ALBERS, local_crs
 
 PIXELS = 3000  # map polygons are simplified to 1/PIXELS of the map's diagonal: finer than a PNG shows
@@ -192,7 +191,7 @@ def _national(tolerance_m: float) -> gpd.GeoSeries:
         simple = gpd.GeoSeries(shapely.coverage_simplify(local.values, tolerance_m), crs=CHINA_ALBERS)
         return simple.to_crs("EPSG:4326").values
 
-    stored = _stored(lambda: file_digest(prefectures_file()), tolerance_m, len(units), compute)
+    stored = _stored(boundary_digest, tolerance_m, len(units), compute)
     return gpd.GeoSeries(stored, index=units.index, crs="EPSG:4326")
 
 

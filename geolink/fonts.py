@@ -138,7 +138,7 @@ def css_font_face(text: str) -> str:
     import unicodedata
 
     from geolink._paths import bundled, file_digest
-    from geolink._store import stored_bytes
+    from geolink._store import stored
 
     try:
         path = bundled("data") / "fonts" / BUNDLED_FILE
@@ -150,8 +150,10 @@ def css_font_face(text: str) -> str:
     drawn = (ord(c) for c in text if ord(c) > 0x7E and not unicodedata.category(c).startswith("C"))
     codepoints = sorted({*range(0x20, 0x7F), *drawn})
     key = hashlib.sha256(",".join(map(str, codepoints)).encode()).hexdigest()[:16]
-    woff = stored_bytes(
-        lambda: f"webfont_{file_digest(path)}_{key}.woff", lambda: _woff_subset(path, codepoints), _is_woff
+    woff = stored(
+        lambda: f"webfont_{file_digest(path)}_{key}.woff",
+        lambda: _woff_subset(path, codepoints),
+        lambda data: data if _is_woff(data) else None,
     )
     return (f"@font-face{{font-family:'{BUNDLED_FONT}';src:url(data:font/woff;base64,"
             f"{base64.b64encode(woff).decode()}) format('woff');font-display:block}}")

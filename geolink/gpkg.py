@@ -806,8 +806,8 @@ def to_gpkg(
             _refuse_if_in_use(path)  # before the work, and again before the rename
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp.gpkg")
         try:
-            for name, layer in prepared.items():
-                with _unsynced_sqlite():  # a scratch file: synced once, below, before it replaces anything
+            with _unsynced_sqlite():  # a scratch file: synced once, below, before it replaces anything
+                for name, layer in prepared.items():
                     pyogrio.write_dataframe(
                         layer.frame,
                         tmp,
@@ -817,17 +817,17 @@ def to_gpkg(
                         layer_options={"DESCRIPTION": descriptions.get(name, ""), "OVERWRITE": "YES"},
                         dataset_options={"VERSION": "1.2"},  # readable by GDAL < 3.7 (QGIS 3.22) too
                     )
-                con = sqlite3.connect(tmp, isolation_level=None)
-                try:
-                    con.execute("PRAGMA synchronous=OFF")
-                    con.execute("BEGIN")
-                    geometry_column = "geom" if layer.spatial else None
-                    _write_metadata(
-                        con, name, layer.fields, layer.qml, geometry_column, descriptions.get(name, "")
-                    )
-                    con.execute("COMMIT")
-                finally:
-                    con.close()
+                    con = sqlite3.connect(tmp, isolation_level=None)
+                    try:
+                        con.execute("PRAGMA synchronous=OFF")
+                        con.execute("BEGIN")
+                        geometry_column = "geom" if layer.spatial else None
+                        _write_metadata(
+                            con, name, layer.fields, layer.qml, geometry_column, descriptions.get(name, "")
+                        )
+                        con.execute("COMMIT")
+                    finally:
+                        con.close()
             if append:
                 _merge(path, tmp, list(layers))
             else:
@@ -861,8 +861,10 @@ def _fsync(path: Path) -> None:
     """Wait until ``path`` (a file, or a folder's entries) is on the disk, where the system allows it."""
     try:
         fd = os.open(path, os.O_RDONLY)
-    except OSError:  # a folder cannot be opened on Windows: its entries are written through there
-        return
+    except OSError:
+        if path.is_dir():  # a folder cannot be opened on Windows: its entries are written through there
+            return
+        raise
     try:
         os.fsync(fd)
     except OSError as e:  # some file systems cannot sync a folder; a file that cannot be synced is an error

@@ -86,9 +86,8 @@ def _contiguity(resolution: str, rook: bool):
     """The graph, its links kept in the user cache (as positions of the units' adcodes)."""
     from libpysal.graph import Graph
 
-    from geolink._paths import file_digest
     from geolink._store import stored_arrays
-    from geolink.boundaries import boundary_file
+    from geolink.boundaries import boundary_digest
 
     units = prefectures(resolution=resolution)
     ids = units.index.to_numpy()
@@ -102,7 +101,7 @@ def _contiguity(resolution: str, rook: bool):
         return {"focal": focal, "neighbor": neighbor, "weight": graph.adjacency.to_numpy()}
 
     links = stored_arrays(
-        lambda: f"contiguity_{'rook' if rook else 'queen'}_{file_digest(boundary_file(resolution=resolution))}",
+        lambda: f"contiguity_{'rook' if rook else 'queen'}_{boundary_digest(resolution)}",
         compute,
         lambda a: set(a) == {"focal", "neighbor", "weight"} and len({len(v) for v in a.values()}) == 1
         and all(((a[k] >= 0) & (a[k] < len(ids))).all() for k in ("focal", "neighbor")),

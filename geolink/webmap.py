@@ -80,10 +80,11 @@ class _GeoJson(folium.GeoJson, _VerbatimMacro):
     """``folium.GeoJson`` with its data written into the page verbatim (see :class:`_VerbatimMacro`)."""
 
 
-def _literal(text: str) -> str:
-    """``text`` for folium's layer control and tooltips: their rendered script is compiled as a Jinja
-    template once more, so each ``{`` is written as a raw block that renders back to ``{``."""
-    return "{% raw %}{{% endraw %}".join(text.split("{"))
+def _label(text) -> str:
+    """A name for folium's layer control and tooltips, which show it as HTML after compiling their
+    rendered script as a Jinja template once more: HTML-escaped, and each ``{`` written as a raw
+    block that renders back to ``{``."""
+    return "{% raw %}{{% endraw %}".join(html.escape(str(text)).split("{"))
 
 
 def _leaflet_dir() -> Path:
@@ -197,15 +198,16 @@ def _add_tiles(fmap: folium.Map, tiles: str | None) -> list[str]:
 
 def _add_lines(fmap: folium.Map, lines: gpd.GeoDataFrame, name: str, color: str, weight: float, tooltip=None) -> list[str]:
     """Add a layer of outlines; returns the texts it shows (its name, its tooltips)."""
-    keep = [c for c in (tooltip, "geometry") if c]
+    rows = [(tooltip, _texts(lines[tooltip]))] if tooltip else []
+    props, tip = _tooltip(rows)
     _GeoJson(
-        lines[keep].__geo_interface__,
+        gpd.GeoDataFrame(props, geometry=lines.geometry.values, crs=lines.crs).__geo_interface__,
         name=name,
         style_function=lambda f: {"fill": False, "color": color, "weight": weight},
-        tooltip=folium.GeoJsonTooltip(fields=[tooltip]) if tooltip else None,
+        tooltip=tip,
         interactive=tooltip is not None,
     ).add_to(fmap)
-    return [name, *([tooltip, *lines[tooltip].astype(str)] if tooltip else [])]
+    return [name, *(t for row in rows for t in (row[0], *row[1]))]
 
 
 def _add_font(fmap: folium.Map, texts: list[str]) -> None:
@@ -242,11 +244,12 @@ def _tooltip_columns(data: gpd.GeoDataFrame, value, tooltip) -> list:
     return [c for c in dict.fromkeys(tooltip) if c != value]
 
 
-def _value_layer(data: gpd.GeoDataFrame, rows: list[tuple[str, list[str]]], colors: np.ndarray) -> gpd.GeoDataFrame:
-    """The drawn layer: each tooltip row (name, texts) a property ``t0``, ``t1``, … (HTML-escaped:
-    the tooltip shows it as HTML), and the fill colour."""
+def _tooltip(rows: list[tuple[str, list[str]]]) -> tuple[dict[str, list[str]], folium.GeoJsonTooltip | None]:
+    """Tooltip rows (name, one text per feature) as feature properties ``t0``, ``t1``, …
+    (HTML-escaped: the tooltip shows them as HTML; own keys, so no column name can clash with
+    another), and the tooltip that shows them under their names."""
     props = {f"t{i}": [html.escape(t) for t in texts] for i, (_, texts) in enumerate(rows)}
-    return gpd.GeoDataFrame({**props, "_color": colors}, geometry=data.geometry.values, crs="EPSG:4326")
+    return props, folium.GeoJsonTooltip(fields=list(props), aliases=[_label(n) for n, _ in rows]) if rows else None
 
 
 def _check_inputs(data, value, *, context, outlines, classes, categories, asset_base_url) -> None:
@@ -371,7 +374,9 @@ def web_map(
             (value, ["" if np.isnan(v) else format_number(v) for v in numbers]),
             ("rank", ["" if np.isnan(r) else str(int(r)) for r in rank]),
         ]
-    layer = _value_layer(_to_display(display_simplified(wgs, simplify), shift), rows, colors)
+    props, tip = _tooltip(rows)
+    drawn = _to_display(display_simplified(wgs, simplify), shift)
+    layer = gpd.GeoDataFrame({**props, "_color": colors}, geometry=drawn.geometry.values, crs="EPSG:4326")
     minx, miny, maxx, maxy = layer.total_bounds
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None, zoom_start=6, control_scale=True,
@@ -393,14 +398,11 @@ def web_map(
     points = layer.geom_type.isin(["Point", "MultiPoint"]).all()
     _GeoJson(
         layer.__geo_interface__,
-        name=_literal(html.escape(str(title or value))),
+        name=_label(title or value),
         style_function=lambda f: {"fillColor": f["properties"]["_color"], "color": "#ffffff", "weight": 0.6,
                                   "fillOpacity": 0.85},
         highlight_function=lambda f: {"weight": 2, "color": "#333333"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=[c for c in layer.columns if c.startswith("t")],
-            aliases=[_literal(html.escape(str(name))) for name, _ in rows],
-        ),
+        tooltip=tip,
         marker=folium.CircleMarker(radius=6, fill=True) if points else None,  # Leaflet's pin image is not inlined
     ).add_to(fmap)
     if outlines is not None:

@@ -31,14 +31,13 @@ def _centroids(resolution: str) -> pd.DataFrame:
     """Area centroids of all units (:func:`geolink.spatial.centroids`), kept in the user cache."""
     import shapely
 
-    from geolink._paths import file_digest
     from geolink._store import stored_geometries
-    from geolink.boundaries import boundary_file, prefectures
+    from geolink.boundaries import boundary_digest, prefectures
     from geolink.spatial import centroids
 
     units = prefectures(resolution=resolution)
     c = stored_geometries(
-        lambda: f"centroids_{file_digest(boundary_file(resolution=resolution))}", len(units),
+        lambda: f"centroids_{boundary_digest(resolution)}", len(units),
         lambda: centroids(units).to_numpy(),
     )
     x, y = shapely.get_x(c), shapely.get_y(c)

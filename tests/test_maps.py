@@ -406,3 +406,11 @@ def test_web_map_tooltip_shows_decimals_as_the_legend_does(gba):
                  if "t1" in json.loads(m.group(1))["features"][0]["properties"])
     assert {f["properties"]["t1"] for f in layer} >= {"0.0123", "87.5"}
     assert {f["properties"]["t2"] for f in layer} == {str(i) for i in range(11)} and {f["properties"]["t3"] for f in layer} == {"True"}
+
+
+def test_web_map_outline_labels_are_text_too(gba):
+    outlines = geolink.agglomeration_outline("gba").assign(agglomeration_zh=ATTACK + "{{ 7*7 }}")
+    page = geolink.web_map(gba, "value", outlines=outlines).get_root().render()
+    assert "<img src=x" not in page and "49" not in re.findall(r"let aliases = (\[.*?\]);", page)[-1]
+    labels = [json.loads(m.group(1))["features"] for m in re.finditer(r"_add\((\{\"bbox\".*?\})\);\n", page)]
+    assert [f["properties"] for f in labels[-1]] == [{"t0": html.escape(ATTACK + "{{ 7*7 }}")}]
