@@ -95,6 +95,36 @@ def test_png_matches_matplotlibs_default_encoding_pixel_for_pixel(tmp_path):
     assert fast.shape == default.shape == (150, 300, 4) and np.array_equal(fast, default)
 
 
+def test_laid_out_once_the_png_has_matplotlibs_pixels(tmp_path):
+    """The layout engine runs once instead of inside a whole extra draw: same pixels as savefig.
+
+    A constrained-layout figure with what the demo's maps carry: titles, a legend, annotations,
+    an inset axes, an equal aspect, a colour bar, a figure-level note and Chinese text.
+    """
+    import numpy as np
+    from PIL import Image
+
+    def figure():
+        fig = Figure(figsize=(5, 4), layout="constrained")
+        ax = fig.add_subplot()
+        ax.scatter([0, 1, 2], [0, 2, 1], c=[1, 2, 3], label="城市 cities")
+        for i, name in enumerate("广州 深圳 东莞".split()):
+            ax.annotate(name, (i, i % 2), xytext=(3, 3), textcoords="offset points")
+        ax.set_aspect("equal")
+        ax.set_title("城镇化率 urbanisation (%)")
+        ax.legend(title="图例", loc="upper left", bbox_to_anchor=(1, 1))
+        inset = ax.inset_axes([0.7, 0.05, 0.25, 0.25])
+        inset.plot([0, 1], [1, 0])
+        fig.colorbar(ax.collections[0], ax=ax, shrink=0.6, label="值 value")
+        fig.supxlabel("数据 Data: synthetic")
+        return fig
+
+    _pngwriter.write_png(figure(), str(tmp_path / "once.png"))
+    figure().savefig(tmp_path / "default.png", dpi=_pngwriter.DPI)
+    once, default = (np.asarray(Image.open(tmp_path / n)) for n in ("once.png", "default.png"))
+    assert once.shape == default.shape == (600, 750, 4) and np.array_equal(once, default)
+
+
 def test_the_worker_does_not_run_the_parents_script_again(tmp_path):
     """spawn re-runs the main script in a worker; for the geolink command that imported pandas, scipy, … there."""
     import subprocess
