@@ -296,7 +296,7 @@ def test_web_map_texts_are_never_templates_nor_html(gba):
     assert aliases == ["name", "{{ 7*7 }}", "{% raw %}", "rank", "value", "rank"]  # the user's rank, then geolink's
     assert "<img src=x" not in page and "&lt;img src=x onerror=" in page  # the legend
     assert '"\\u0026lt;img src=x onerror=' in page  # the layer control's name, escaped for HTML, then JSON
-    features = json.loads(re.search(r"_add\((\{\"bbox\".*?\})\);\n", page).group(1))["features"]
+    features = json.loads(re.search(r"_add\((\{\"features\".*?\})\);\n", page).group(1))["features"]
     shenzhen = next(f["properties"] for f in features if f["properties"]["t0"].startswith("&lt;img"))
     assert shenzhen["t0"] == html.escape(ATTACK) and shenzhen["t3"] == "Q"
 
@@ -333,7 +333,7 @@ def test_web_map_checks_its_categories(gba, categories, error, match):
 def test_web_map_shows_category_labels_and_normalises_colours(gba):
     page = geolink.web_map(gba.assign(c=["HH"] * 5 + ["LL"] * 6), "c",
                            categories={"HH": ("red", "高—高 HH"), "LL": ((0, 0, 1), "低—低 LL")}).get_root().render()
-    features = json.loads(re.search(r"_add\((\{\"bbox\".*?\})\);\n", page).group(1))["features"]
+    features = json.loads(re.search(r"_add\((\{\"features\".*?\})\);\n", page).group(1))["features"]
     assert {f["properties"]["_color"] for f in features} == {"#ff0000", "#0000ff"}
     assert {f["properties"]["t2"] for f in features} == {"高—高 HH", "低—低 LL"}  # name, name_en, then the label
 
@@ -402,7 +402,7 @@ def test_web_map_refuses_contradictory_options(gba, options, match):
 def test_web_map_tooltip_shows_decimals_as_the_legend_does(gba):
     data = gba.assign(share=np.linspace(0.012345, 87.545562, 11), n=np.arange(11), flag=True)
     page = geolink.web_map(data, "value", tooltip=("name", "share", "n", "flag")).get_root().render()
-    layer = next(json.loads(m.group(1))["features"] for m in re.finditer(r"_add\((\{\"bbox\".*?\})\);\n", page)
+    layer = next(json.loads(m.group(1))["features"] for m in re.finditer(r"_add\((\{\"features\".*?\})\);\n", page)
                  if "t1" in json.loads(m.group(1))["features"][0]["properties"])
     assert {f["properties"]["t1"] for f in layer} >= {"0.0123", "87.5"}
     assert {f["properties"]["t2"] for f in layer} == {str(i) for i in range(11)} and {f["properties"]["t3"] for f in layer} == {"True"}
@@ -412,5 +412,35 @@ def test_web_map_outline_labels_are_text_too(gba):
     outlines = geolink.agglomeration_outline("gba").assign(agglomeration_zh=ATTACK + "{{ 7*7 }}")
     page = geolink.web_map(gba, "value", outlines=outlines).get_root().render()
     assert "<img src=x" not in page and "49" not in re.findall(r"let aliases = (\[.*?\]);", page)[-1]
-    labels = [json.loads(m.group(1))["features"] for m in re.finditer(r"_add\((\{\"bbox\".*?\})\);\n", page)]
+    labels = [json.loads(m.group(1))["features"] for m in re.finditer(r"_add\((\{\"features\".*?\})\);\n", page)]
     assert [f["properties"] for f in labels[-1]] == [{"t0": html.escape(ATTACK + "{{ 7*7 }}")}]
+
+
+def test_web_map_geojson_is_geopandas_geojson():
+    """The layers' GeoJSON, built from GEOS coordinate arrays, is geopandas' (less its bounding boxes).
+
+    Every geometry kind a layer may hold: holes, several parts, lines, points, 3D, missing and
+    empty geometries (null), a multipolygon with an empty part, collections; ids from the index.
+    """
+    import geopandas as gpd
+    import shapely
+
+    from geolink.webmap import _feature_collection
+
+    wkts = [
+        "POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0), (0.2 0.2, 0.4 0.2, 0.4 0.4, 0.2 0.2), (0.6 0.6, 0.8 0.6, 0.8 0.8, 0.6 0.6))",
+        "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), ((5 5, 6 5, 6 6, 5 5), (5.5 5.2, 5.8 5.2, 5.8 5.4, 5.5 5.2)))",
+        None, "POLYGON EMPTY", "POINT (113.26436 23.12908)", "LINESTRING (0 0, 1 1, 2 0)",
+        "MULTILINESTRING ((0 0, 1 1), (2 2, 3 3, 4 4))", "MULTIPOINT ((0 0), (1 1))",
+        "GEOMETRYCOLLECTION (POINT (0 0), LINESTRING (0 0, 1 1))", "POINT Z (1 2 3)", "POLYGON Z ((0 0 1, 1 0 1, 1 1 1, 0 0 1))",
+        "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), EMPTY)", "LINESTRING EMPTY",
+    ]
+    geoms = shapely.from_wkt(np.array(wkts, dtype=object))
+    props = {"t0": [f"名{i}" for i in range(len(wkts))], "_color": np.array(["#d7191c"] * len(wkts))}
+    index = pd.Index([f"4403{i:02d}" for i in range(len(wkts))])
+    ref = gpd.GeoDataFrame(props, geometry=geoms, index=index).to_geo_dict(show_bbox=False)
+    assert json.dumps(_feature_collection(props, geoms, ids=index)) == json.dumps(ref)
+    ref = gpd.GeoDataFrame(geometry=geoms).to_geo_dict(show_bbox=False)
+    assert json.dumps(_feature_collection({}, geoms)) == json.dumps(ref)
+    national = geolink.prefectures().geometry.values
+    assert json.dumps(_feature_collection({}, national)) == json.dumps(gpd.GeoSeries(national).to_frame().to_geo_dict())
