@@ -176,6 +176,14 @@ def _to_display(gdf: gpd.GeoDataFrame, shift: bool) -> gpd.GeoDataFrame:
 
 # shapely type ids: 0 Point, 1 LineString, 3 Polygon, 5 MultiLineString, 6 MultiPolygon
 _GEOJSON_TYPES = {0: "Point", 1: "LineString", 3: "Polygon", 5: "MultiLineString", 6: "MultiPolygon"}
+# GeoJSON coordinates from a geometry's parts, each a list of coordinate sequences
+_COORDINATES = {
+    "Point": lambda parts: parts[0][0][0],  # one part, one sequence, one position
+    "LineString": lambda parts: parts[0][0],
+    "Polygon": lambda parts: parts[0],  # its rings
+    "MultiLineString": lambda parts: [p[0] for p in parts],
+    "MultiPolygon": lambda parts: parts,
+}
 
 
 def _feature_collection(props: Mapping[str, list], geometries, ids=None) -> dict:
@@ -215,18 +223,12 @@ def _feature_collection(props: Mapping[str, list], geometries, ids=None) -> dict
     geometry: list = [None] * n
     for i in np.flatnonzero(present & ~fast):
         geometry[i] = shapely.geometry.mapping(geoms[i])
-    members: list[list] = [[] for _ in range(n)]
+    members: list[list] = [[] for _ in range(n)]  # geometry → its parts → their coordinate sequences
     for p, i in enumerate(owner.tolist()):
         members[i].append(part_seqs[p])
     for i in np.flatnonzero(fast).tolist():
-        kind = int(kinds[i])
-        if kind == 0:
-            coordinates = members[i][0][0][0]
-        elif kind in (1, 3):
-            coordinates = members[i][0][0] if kind == 1 else members[i][0]
-        else:
-            coordinates = [m[0] for m in members[i]] if kind == 5 else members[i]
-        geometry[i] = {"type": _GEOJSON_TYPES[kind], "coordinates": coordinates}
+        kind = _GEOJSON_TYPES[int(kinds[i])]
+        geometry[i] = {"type": kind, "coordinates": _COORDINATES[kind](members[i])}
     ids = [str(i) for i in (range(n) if ids is None else ids)]
     keys = list(props)
     rows = zip(*(props[k] for k in keys), strict=True) if keys else [()] * n
