@@ -125,9 +125,18 @@ def concat_dropped(*parts: pd.DataFrame, columns=("reason",)) -> pd.DataFrame:
 
 
 def check_interval_options(bootstrap, level) -> None:
-    """``ValueError`` unless ``bootstrap`` is a whole number ≥ 0 and ``0 < level < 100`` (a percentage)."""
+    """``ValueError`` unless ``bootstrap`` is a whole number ≥ 0 and ``1 ≤ level < 100`` (a percentage).
+
+    A level below 1 is refused: ``level=0.95`` (a fraction, as R and statsmodels write it) would
+    give a 0.95 % interval.
+    """
     if not isinstance(bootstrap, (int, np.integer)) or isinstance(bootstrap, bool) or bootstrap < 0:
         raise ValueError(f"bootstrap must be a whole number of replicates ≥ 0, got {bootstrap!r}")
     if isinstance(level, bool) or not (isinstance(level, (int, float, np.integer, np.floating)) and 0 < level < 100):
         raise ValueError(f"level must be a percentage strictly between 0 and 100, got {level!r}")
+    if level < 1:
+        raise ValueError(
+            f"level is a percentage: level={level!r} would give a {level:g} % interval; "
+            f"for a {100 * level:g} % interval pass level={100 * level:g}"
+        )
 

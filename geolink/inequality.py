@@ -399,7 +399,7 @@ def dagum_gini(
         with replacement within each group (group sizes fixed), all replicates
         computed at once; ``summary`` gains ``G_lo, G_hi, G_w_lo, …`` and
         ``within`` gains ``G_jj_lo, G_jj_hi``: percentile intervals at ``level`` %.
-    level : interval level in % (0–100).
+    level : interval level in % (95 for a 95 % interval; a fraction such as 0.95 is refused).
     seed : random seed of the bootstrap.
     dropna : leave rows with a missing value out (listed in ``dropped``) instead of raising.
 

@@ -137,7 +137,7 @@ def theil(
     bootstrap : replicates (0: none); units are resampled with replacement
         within each group (group sizes fixed, weights travel with their unit),
         all replicates at once; percentile intervals at ``level`` %.
-    level, seed : interval level in %, RNG seed.
+    level, seed : interval level in % (95, not 0.95), RNG seed.
     overlap : how units in several groups of a registry grouping are assigned.
     dropna : drop rows with a missing value or group (listed in ``dropped``) instead of raising.
 

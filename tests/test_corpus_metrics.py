@@ -388,6 +388,9 @@ GINI = [
          Raises(ValueError, "level must be a percentage strictly between 0 and 100, got 150")),
     case("dagum_level_zero", dagum, (R,), {"group": "g", "level": 0}, Raises(ValueError, "got 0")),
     case("dagum_level_text", dagum, (R,), {"group": "g", "level": "95"}, Raises(ValueError, "got '95'")),
+    case("dagum_level_fraction", dagum, (R,), {"group": "g", "bootstrap": 9, "level": 0.95},
+         Raises(ValueError, "level is a percentage: level=0.95 would give a 0.95 % interval; "
+                            "for a 95 % interval pass level=95")),
 ]
 
 
@@ -446,6 +449,7 @@ THEIL_CASES = [
     case("theil_bootstrap_negative", theil, (R,), {"group": "g", "bootstrap": -5}, Raises(ValueError, "got -5")),
     case("theil_level_150", theil, (R,), {"group": "g", "level": 150},
          Raises(ValueError, "level must be a percentage strictly between 0 and 100, got 150")),
+    case("theil_level_fraction", theil, (R,), {"group": "g", "level": 0.9}, Raises(ValueError, "pass level=90")),
     case("theil_weight_bool", theil, (R.assign(pop=True),), {"group": "g", "weight": "pop"},
          Raises(ValueError, "the weight 'pop' holds bool values")),
     case("theil_weight_inf", theil, (R.assign(pop=[np.inf, 1, 1, 1, 1, 1]),), {"group": "g", "weight": "pop"},
