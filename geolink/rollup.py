@@ -149,7 +149,8 @@ def _name_columns(frame: pd.DataFrame, key: str, codes: str | None) -> tuple[str
     """(the column naming each row's own unit, a column naming the row's prefecture) among text columns."""
     texts = [
         c for c in frame.columns
-        if c != codes and frame[c].dtype == object and frame[c].dropna().astype(str).str.len().median() <= 30
+        if c != codes and (frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype))
+        and frame[c].dropna().astype(str).str.len().median() <= 30
     ]  # fmt: skip
     if not texts:
         return None, None

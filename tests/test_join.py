@@ -228,3 +228,11 @@ def test_reporting_definition_of_ones_own_and_its_options():
     for kwargs, message in cases:
         with pytest.raises(ValueError, match=message):
             _quiet_join(REPORTING, unit="code", **kwargs)
+
+
+def test_county_rows_of_a_frame_built_in_memory_roll_up_by_name():
+    """pandas' own text columns (the ``str`` dtype of pandas 3) are names too, as a file's are."""
+    df = pd.DataFrame({"市": ["深圳市"] * 3, "区县": ["福田区", "南山区", "宝安区"], "人口": [1553225, 1795826, 4476554]})
+    df = df.astype({"市": pd.StringDtype(), "区县": pd.StringDtype()})
+    joined = geolink.join(df, unit="区县", level="county", year=2020)
+    assert joined.loc["440300", "人口"] == 1553225 + 1795826 + 4476554
