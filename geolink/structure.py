@@ -21,6 +21,8 @@ co-agglomeration of producer services and manufacturing in China's urban agglome
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Sequence
 from itertools import combinations
 
@@ -31,15 +33,14 @@ from geolink._checks import as_numbers, reject, require_columns, require_labels,
 
 CLASSES = ("formed", "strengthened", "weakened", "lost", "none")
 
-#: Producer services as in the China City Statistical Yearbook (both GB/T 4754-2002 and -2011 wording).
+#: Producer services as in the China City Statistical Yearbook: five industries, each in its
+#: GB/T 4754-2002 and -2011 wordings (matched without spaces and the enumeration marks 、，,).
 PRODUCER_SERVICES = (
     "交通运输、仓储和邮政业",
-    "信息传输、计算机服务和软件业",
-    "信息传输、软件和信息技术服务业",
+    ("信息传输、计算机服务和软件业", "信息传输、软件和信息技术服务业"),
     "金融业",
     "租赁和商务服务业",
-    "科学研究、技术服务和地质勘查业",
-    "科学研究和技术服务业",
+    ("科学研究、技术服务和地质勘查业", "科学研究和技术服务业"),
 )
 MANUFACTURING = ("制造业",)
 
@@ -527,6 +528,36 @@ def linkage_index(
     return out
 
 
+def _industry_key(name) -> str:
+    """An industry name without spaces and enumeration marks: yearbooks write 、 or leave it out."""
+    return re.sub(r"[\s、，,]", "", str(name))
+
+
+def _industries_of(columns, industries, what: str) -> list:
+    """The data's industries for ``industries`` (each a name or a tuple of its wordings).
+
+    Industries not found are named in a warning beside those used; ``KeyError`` when none is found.
+    """
+    items = [industries] if isinstance(industries, str) else list(industries)  # one name, not its characters
+    by_key = {}
+    for c in columns:
+        by_key.setdefault(_industry_key(c), c)
+    found, missing = [], []
+    for item in items:
+        wordings = (item,) if isinstance(item, str) else tuple(item)
+        hits = [by_key[k] for k in dict.fromkeys(map(_industry_key, wordings)) if k in by_key]
+        (found.extend(hits) if hits else missing.append(" / ".join(map(str, wordings))))
+    if not found:
+        raise KeyError(f"none of the {what} industries {missing} is an industry of the data; industries: {list(columns)}")
+    if missing:
+        warnings.warn(
+            f"{what}: {len(missing)} of {len(items)} industries are not in the data and are left out "
+            f"({'; '.join(missing)}); the index sums {found}",
+            UserWarning, stacklevel=3,
+        )
+    return found
+
+
 def coagglomeration_index(
     data: pd.DataFrame,
     value,
@@ -550,9 +581,13 @@ def coagglomeration_index(
     ----------
     data, value, unit, industry, time : see :func:`industry_matrix`.
     reference : as in :func:`location_quotient` (None: the sum over the units given).
-    manufacturing, producer_services : industry names summed into m and s;
-        those that occur in the data are used, and at least one of each must
-        occur.  The default producer services cover both yearbook wordings.
+    manufacturing, producer_services : the industries summed into m and s, each a name or a
+        tuple of its alternative wordings, matched to the data's industries without spaces and
+        the enumeration marks ``、，,`` (``交通运输仓储和邮政业`` is ``交通运输、仓储和邮政业``).
+        An industry not in the data is left out with a warning naming it and the industries
+        used; at least one of each group must be there.  The default producer services are
+        the yearbook's five (transport, information, finance, leasing and business services,
+        research), in both the 2002 and the 2011 wordings of the industry classification.
 
     Returns
     -------
@@ -564,17 +599,12 @@ def coagglomeration_index(
     >>> import pandas as pd, geolink
     >>> t = pd.DataFrame({"city": ["A", "A", "B", "B"], "industry": ["制造业", "金融业"] * 2,
     ...                   "jobs": [30, 10, 10, 30]})
-    >>> geolink.coagglomeration_index(t, "jobs", unit="city").round(3).values.tolist()
+    >>> geolink.coagglomeration_index(t, "jobs", unit="city", producer_services="金融业").round(3).values.tolist()
     [['A', 1.5, 0.5, 2.5], ['B', 0.5, 1.5, 2.5]]
     """
     matrix = industry_matrix(data, value, unit=unit, industry=industry, time=time)
-    groups = {}
-    for label, names in (("manufacturing", manufacturing), ("producer_services", producer_services)):
-        names = [names] if isinstance(names, str) else list(names)  # one industry name, not its characters
-        present = [n for n in names if n in matrix.columns]
-        if not present:
-            raise KeyError(f"none of {list(names)} is an industry of the data; industries: {list(matrix.columns)}")
-        groups[label] = present
+    groups = {label: _industries_of(matrix.columns, names, label.replace("_", " "))
+              for label, names in (("manufacturing", manufacturing), ("producer_services", producer_services))}
     ref = _reference_totals(matrix, reference)
     ref_total = ref.sum(axis=1)
     total = matrix.sum(axis=1)

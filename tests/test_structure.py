@@ -118,7 +118,7 @@ def test_coagglomeration_by_hand():
             "value": [50, 30, 20, 30, 10, 60],
         }
     )
-    out = geolink.coagglomeration_index(data, "value", unit="city").set_index("city")
+    out = geolink.coagglomeration_index(data, "value", unit="city", producer_services="金融业").set_index("city")
     # reference = A + B: m 80, s 40, total 200.  A: LQ_m = .5/.4 = 1.25, LQ_s = .3/.2 = 1.5
     # y_A = 1 − .25/2.75 + 2.75; B: LQ_m = .3/.4 = .75, LQ_s = .1/.2 = .5, y_B = 1 − .25/1.25 + 1.25
     assert out.loc["A", ["lq_manufacturing", "lq_producer_services"]].tolist() == pytest.approx([1.25, 1.5])
@@ -137,9 +137,9 @@ def test_coagglomeration_reference_totals_and_reference_unit():
         }
     )
     nation = pd.Series({"制造业": 100.0, "金融业": 100.0, "农、林、牧、渔业": 800.0})  # m 0.1, s 0.1
-    out = geolink.coagglomeration_index(data, "value", unit="city", reference=nation).set_index("city")
+    out = geolink.coagglomeration_index(data, "value", unit="city", reference=nation, producer_services="金融业").set_index("city")
     assert out.loc["A", ["lq_manufacturing", "lq_producer_services"]].tolist() == pytest.approx([5.0, 3.0])
-    by_b = geolink.coagglomeration_index(data, "value", unit="city", reference="B").set_index("city")
+    by_b = geolink.coagglomeration_index(data, "value", unit="city", reference="B", producer_services="金融业").set_index("city")
     # B's structure: m 0.3, s 0.1 → A: 0.5/0.3, 0.3/0.1; B itself: 1, 1 → y = 1 + 2
     assert by_b.loc["A", ["lq_manufacturing", "lq_producer_services"]].tolist() == pytest.approx([0.5 / 0.3, 3.0])
     assert by_b.loc["B", "coagglomeration"] == pytest.approx(3.0)
