@@ -140,3 +140,24 @@ def check_interval_options(bootstrap, level) -> None:
             f"for a {100 * level:g} % interval pass level={100 * level:g}"
         )
 
+
+def one_label_per_unit(frame: pd.DataFrame, codes) -> None:
+    """``ValueError`` when two different labels of one period name the same unit (``'广州'`` beside
+    ``'广州市'``): counted twice they would weigh twice, and the weights cannot hold them.
+
+    ``frame`` has a column ``unit`` (the labels) and may have ``time``; ``codes``: the unit each
+    row resolves to.
+    """
+    time = frame["time"].to_numpy() if "time" in frame.columns else None
+    rows = pd.DataFrame({"label": frame["unit"].to_numpy(), "code": np.asarray(codes, dtype=object),
+                         "time": time}).dropna(subset=["code"])
+    distinct = rows.drop_duplicates(["label", "time"])
+    clash = distinct[distinct.duplicated(["code", "time"], keep=False)]
+    if len(clash):
+        named = {code: list(labels) for code, labels in clash.groupby("code", sort=True)["label"].unique().items()}
+        shown = dict(list(named.items())[:10])
+        raise ValueError(
+            f"{len(named)} unit(s) appear under several labels in one period: {shown}; each unit must be one row "
+            "per period: write one spelling (or its code) for each"
+        )
+

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geolink._checks import as_numbers, reject, require_columns, require_labels, require_rows
+from geolink._checks import (
+    as_numbers,
+    one_label_per_unit,
+    reject,
+    require_columns,
+    require_labels,
+    require_rows,
+)
 
 DROPPED_COLUMNS = ["unit", "time", "reason"]
 
@@ -35,6 +42,10 @@ def attach_group(frame: pd.DataFrame, data: pd.DataFrame, group, *, overlap: str
     if is_column:
         rows[group] = data[group].iloc[frame.index.to_numpy()].to_numpy()
     labels, name = group_labels(rows, group, unit=unit, overlap=overlap, columns=data.columns, dropna=dropna)
+    if not is_column:
+        from geolink.agglomerations import adcodes_of
+
+        one_label_per_unit(frame, adcodes_of(frame["unit"]))
     missing = labels.isna().to_numpy()
     reason = f"group column {group!r} missing" if is_column else f"not in any group of {name}"
     out = frame.assign(group=np.asarray(labels))

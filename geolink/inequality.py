@@ -38,12 +38,13 @@ from geolink._checks import (
     concat_dropped,
     dropped,
     numeric_values,
+    one_label_per_unit,
     reject,
     require_columns,
     require_labels,
     require_rows,
 )
-from geolink.agglomerations import group_labels
+from geolink.agglomerations import adcodes_of, group_labels
 
 _BLOCK = 1 << 19  # elements of one (B, k + 2, L) block of running weights (a few MB, reused)
 
@@ -430,10 +431,15 @@ def dagum_gini(
               if c and c in data.columns]
     data = data[needed]  # only the columns used: no copies of a wide table
     require_labels(data, [time])
+    require_labels(data, [unit if unit in data.columns else None], "unit")
     labels, _ = group_labels(data, group, unit=unit, overlap=overlap, columns=columns, dropna=dropna)
     outside = labels.isna().to_numpy()
     frame = data.assign(_group=labels)
     in_column = isinstance(group, str) and group in data.columns
+    if group is not None and not in_column and unit in data.columns:  # units resolved through the registry:
+        # two spellings of one unit are one unit
+        rows = pd.DataFrame({"unit": data[unit].to_numpy(), "time": data[time].to_numpy() if time else None})
+        one_label_per_unit(rows, adcodes_of(data[unit]))
     out_rows = dropped(frame, outside, f"group column {group!r} missing" if in_column else "not in any group")
     frame, missing_rows = numeric_values(frame[~outside] if outside.any() else frame, value, unit=unit if unit in data.columns else None, dropna=dropna)
     show = ["index"] + ([unit] if unit in frame.columns else [])

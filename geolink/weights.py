@@ -21,6 +21,8 @@ import pandas as pd
 from pyproj import Geod
 from scipy.spatial import cKDTree
 
+from geolink._checks import one_label_per_unit
+
 KINDS = ("queen", "rook", "knn", "distance_band", "inverse_distance")
 GEOD = Geod(ellps="WGS84")
 EARTH_KM = 6371.0088  # mean radius, only to convert a km radius to a chord for the KD-tree search
@@ -375,6 +377,7 @@ def graph_for(frame: pd.DataFrame, weights) -> tuple[pd.DataFrame, object, list[
     notes: list[str] = []
     if isinstance(weights, str):
         units, notes = _as_adcodes(frame["unit"], weights)
+        one_label_per_unit(frame, units)
         frame = frame.assign(unit=units.to_numpy())
     graph = as_graph(weights, list(pd.unique(frame["unit"])))
     linked = getattr(graph, "linked", None)
