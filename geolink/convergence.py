@@ -126,7 +126,10 @@ def sigma_convergence(
         dropped = concat_dropped(dropped, group_dropped)
         if len(group_dropped):
             notes.append(f"{len(group_dropped)} row(s) outside every group left out")
-        pieces = [grouped.assign(group="all"), grouped.assign(group=grouped["group"].astype(str))]
+        labels = grouped["group"].astype(str)
+        reject(grouped, (labels == "all").to_numpy(),
+               "the group is labelled 'all', the label of the rows over all units: rename that group", show=["unit", "time"])
+        pieces = [grouped.assign(group="all"), grouped.assign(group=labels)]
     stacked = pd.concat(pieces, ignore_index=True)
     summary = (
         stacked.groupby(["group", "time"], sort=False)["value"]
@@ -245,6 +248,7 @@ def _cross_section(data, value, unit, time, start, end, group, controls, overlap
         if t not in at:
             raise ValueError(f"{time!r} has no rows for {t!r}; periods are {sorted(at)[:20]}")
     first, last = at[start], at[end]
+    dropped = dropped[dropped["time"].isin([start, end])]  # the years between are not used
     units = pd.Index(pd.unique(pd.concat([first["unit"], last["unit"], dropped["unit"]])), name="unit")
     if group is not None:
         first, group_dropped = attach_group(first, data, group, overlap=overlap, dropna=dropna, unit=unit)
