@@ -180,6 +180,16 @@ def _mapping(label, year: int | None, weights: _Weights | None) -> tuple[dict[st
     return {a: s for a, _, s in succ}, res
 
 
+def _unit_in_year(res: dict, year: int | None):
+    """The unit a resolution names in ``year``: the record holding its code then (襄阳市 in 2009 is
+    襄樊市), else its own record, else its adcode."""
+    key = res["_rec"]
+    if key is None:
+        return res["adcode"]
+    held = hist.record_at(key[0], year) if year is not None else None
+    return (held.code, held.first) if held is not None else key
+
+
 def harmonise(
     data: pd.DataFrame,
     value,
@@ -321,6 +331,14 @@ def harmonise(
         raise ValueError(
             f"{len(problems)} unit(s) not mapped onto today's units: " + "; ".join(problems[:10])
         )
+    # one row per unit and year: two rows of one unit (twice, or as 广州 and 广州市) are not added up
+    keys = [(u, None if y is None or pd.isna(y) else int(y)) for u, y in zip(table[unit], years, strict=True)]
+    same = pd.Series([(_unit_in_year(maps[k][1], k[1]), k[1]) for k in keys])
+    reject(
+        table, same.duplicated(keep=False).to_numpy(),
+        f"a unit appears twice in one {'year' if time is None else repr(time)} (its rows are not added up: "
+        "keep one row per unit and year)", show=(unit, time) if time else (unit,),
+    )
 
     long = []
     for idx, label, y in zip(table.index, table[unit], years, strict=True):

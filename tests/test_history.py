@@ -385,3 +385,19 @@ def test_bad_input_is_named():
         harmonise(panel.iloc[:2].assign(year=["2019", "2019a"]), "gdp", kind="extensive", unit="city")
     with pytest.raises(ValueError, match="infinite"):
         harmonise(ok.assign(gdp=[1.0, np.inf]), "gdp", kind="extensive", unit="city")
+
+
+@pytest.mark.parametrize("names, year", [(["广州市", "广州市"], 2015), (["广州", "广州市"], 2015), (["襄樊市", "襄阳市"], 2009)])
+def test_harmonise_refuses_one_unit_twice_in_a_year(names, year):
+    """Two rows of one unit in one year (the same name twice, two spellings, a name not yet in use
+    beside the one then in use) are refused, not added up and labelled 'merged'."""
+    data = pd.DataFrame({"city": names, "year": [year] * 2, "gdp": [100.0, 100.0]})
+    with pytest.raises(ValueError, match=r"2 row\(s\) where a unit appears twice in one 'year'"):
+        geolink.harmonise(data, "gdp", kind="extensive", unit="city")
+
+
+def test_harmonise_adds_up_units_merged_since():
+    """济南 and 莱芜 (merged in 2019) in 2015 are two units then: summed onto today's 济南."""
+    data = pd.DataFrame({"city": ["济南市", "莱芜市"], "year": [2015, 2015], "gdp": [1.0, 2.0]})
+    out = geolink.harmonise(data, "gdp", kind="extensive", unit="city").data
+    assert out[["adcode", "gdp"]].values.tolist() == [["370100", 3.0]]
