@@ -17,7 +17,16 @@ import pandas as pd
 
 from geolink.boundaries import prefectures
 from geolink.names import resolve_names
-from geolink.rollup import DEFINITIONS, LEVELS, classify, combine, definitions_for, is_hierarchical, reassign
+from geolink.rollup import (
+    DEFINITIONS,
+    INTENSIVE,
+    LEVELS,
+    classify,
+    combine,
+    definitions_for,
+    is_hierarchical,
+    reassign,
+)
 from geolink.tables import ReadReport, read_table
 
 OUTCOMES = (
@@ -462,7 +471,17 @@ def _combine_duplicates(table: pd.DataFrame, res: pd.DataFrame, keep, agg, long)
             "genuine parts pass agg= ('sum', 'mean', 'first', …; CLI: --agg)"
         )
     if isinstance(agg, str):  # numbers are combined, text keeps its first value
-        agg = {c: agg if pd.api.types.is_numeric_dtype(table[c]) else "first" for c in table.columns if c not in group_keys}
+        numeric = [c for c in table.columns if c not in group_keys and pd.api.types.is_numeric_dtype(table[c])]
+        rates = [c for c in numeric if agg == "sum" and INTENSIVE.search(str(c))]
+        if rates and not long:
+            first = rows.groupby("adcode")["name"].first().head(3)
+            raise ValueError(
+                f"column(s) {rates} hold rates, shares or ratios by their header and would be summed over the "
+                f"rows of one unit ({', '.join(f'{c} {n}' for c, n in first.items())}); pass agg as a dict per "
+                f"column, e.g. agg={{{next((c for c in numeric if c not in rates), 'count')!r}: 'sum', {rates[0]!r}: 'mean'}}, "
+                "or leave them out"
+            )
+        agg = {c: agg if c in numeric else "first" for c in table.columns if c not in group_keys}
     res.loc[res["row"].isin(rows["row"]), "outcome"] = "aggregated"
     return table.groupby(group_keys, sort=False).agg(agg).reset_index()
 

@@ -54,7 +54,8 @@ _TODAY = re.compile(r"today part of \S+ \((\d{6})\)$")
 # a former province-administered county-level unit (xx90xx, never subdivided) that became part of another unit
 _FORMER_DIRECT = re.compile(r"^\S+ \(\d\d90\d\d, \d{4}–\d{4}\) became .*; not in use in \d{4}")
 _BELOW_COUNTY = re.compile(r"(区|县|旗|群岛|海域|园|镇|乡|街道|农场|林场)$")
-_INTENSIVE = re.compile(
+#: headers of rates, shares, ratios and per-capita values: never summed over rows
+INTENSIVE = re.compile(
     r"(比重|比例|比率|性别比|率|%|％|人均|平均|均值|指数|密度|规模|ratio|rate|share|per[ _]|percent|index|density|"
     r"average|mean)",
     re.I,
@@ -634,7 +635,7 @@ def combine(
         )
     agg = agg or "sum"
     spec = agg if isinstance(agg, dict) else {
-        c: agg for c in values if pd.api.types.is_numeric_dtype(frame[c]) and not _INTENSIVE.search(str(c))
+        c: agg for c in values if pd.api.types.is_numeric_dtype(frame[c]) and not INTENSIVE.search(str(c))
     }  # fmt: skip
     unknown = [c for c in spec if c not in values]
     text = [

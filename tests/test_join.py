@@ -236,3 +236,14 @@ def test_county_rows_of_a_frame_built_in_memory_roll_up_by_name():
     df = df.astype({"市": pd.StringDtype(), "区县": pd.StringDtype()})
     joined = geolink.join(df, unit="区县", level="county", year=2020)
     assert joined.loc["440300", "人口"] == 1553225 + 1795826 + 4476554
+
+
+def test_agg_sum_refuses_to_add_up_rates():
+    """济南 and 莱芜 (2010 codes) are one unit today: population adds up, a sex ratio or a rate does not."""
+    t = pd.DataFrame({"代码": ["370100", "371200"], "人口": [6813984, 1298529], "性别比": [101.00, 101.28],
+                      "城镇化率（%）": [64.5, 51.5]})
+    with pytest.raises(ValueError, match=r"column\(s\) \['性别比', '城镇化率（%）'\] hold rates, shares or ratios"):
+        geolink.join(t, unit="代码", year=2010, agg="sum", how="inner")
+    joined = geolink.join(t, unit="代码", year=2010, agg={"人口": "sum", "性别比": "mean", "城镇化率（%）": "mean"}, how="inner")
+    assert joined.loc["370100", ["人口", "性别比"]].tolist() == [8112513, pytest.approx(101.14)]
+    assert geolink.join(t[["代码", "人口"]], unit="代码", year=2010, agg="sum", how="inner").loc["370100", "人口"] == 8112513
