@@ -236,15 +236,17 @@ def _components(y: np.ndarray, codes: np.ndarray, w: np.ndarray | None, k: int) 
     j, h = np.triu_indices(k, 1)
     a, b = above[:, j, h], below[:, j, h]  # a − b = W_j W_h (μ_j − μ_h)
     WW = Wj[:, j] * Wj[:, h]
-    Gjh = (a + b) / (WW * (mj[:, j] + mj[:, h]))
     with np.errstate(invalid="ignore", divide="ignore"):
+        Gjh = (a + b) / (WW * (mj[:, j] + mj[:, h]))  # 0/0 for two zero-mean groups: undefined
         Djh = np.where(a + b > 0, np.abs(a - b) / (a + b), 0.0)  # the richer group first: D ≥ 0
     weight = pj[:, j] * sj[:, h] + pj[:, h] * sj[:, j]
+    # a pair of zero-mean groups has weight 0 (s_j = s_h = 0): it adds nothing to G_nb and G_t
+    term = np.where(weight > 0, Gjh * weight, 0.0)
     return {
         "G": G,
         "G_w": (Gjj * pj * sj).sum(axis=1),
-        "G_nb": (Gjh * weight * Djh).sum(axis=1),
-        "G_t": (Gjh * weight * (1 - Djh)).sum(axis=1),
+        "G_nb": (term * Djh).sum(axis=1),
+        "G_t": (term * (1 - Djh)).sum(axis=1),
         "Gjj": Gjj,
         "nj": sizes,
         "Wj": Wj,

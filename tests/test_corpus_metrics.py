@@ -330,6 +330,10 @@ GINI = [
          Gives(lambda r: (r.summary["n"].item(), r.dropped["adcode"].tolist(), r.dropped["reason"].tolist()),
                (5, ["440100"], ["v is missing"]))),
     # group a = 0, 0, 0: G_jj undefined, warned; G = Σ|y_i − y_r| / (2 n² μ) = 2·(3·6 + 3·6 + 8)/(2·36·1) … = 0.6111
+    # two zero-mean groups a, b beside c = (4, 5): their pair weighs 0 (G_ab = 0/0 adds nothing); by all
+    # pairs G = 74/108 = 0.685185, G_w = p_c s_c G_cc = (1/3)(1)(1/18) = 0.018519, G_nb = 0.666667, G_t = 0
+    case("dagum_two_zero_mean_groups", dagum, (_set(R.assign(g=list("aabbcc")), v=[0.0, 0, 0, 0, 4, 5]),), {"group": "g"},
+         Gives(_dagum, [0.685185, 0.018519, 0.666667, 0.0], warns="group(s) ['a', 'b'] have mean 0: G_jj undefined (NaN)")),
     case("dagum_zero_mean_group_warns", dagum, (R.assign(v=[0.0, 0, 0, 1, 2, 3]),), {"group": "g"},
          Gives(lambda r: (round(r.summary["G"].item(), 4), bool(np.isnan(r.within["G_jj"].iloc[0]))), (0.6111, True),
                warns="group(s) ['a'] have mean 0: G_jj undefined (NaN)")),
