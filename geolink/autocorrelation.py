@@ -34,7 +34,7 @@ import pandas as pd
 
 from geolink._checks import concat_dropped
 from geolink._regional import named, panel, periods
-from geolink.weights import as_graph, graph_for
+from geolink.weights import as_graph, graph_for, isolated
 
 QUADRANTS = ("HH", "LH", "LL", "HL")  # esda's q codes 1..4
 
@@ -118,6 +118,20 @@ class MoranResult:
     notes: list = field(default_factory=list)
 
 
+def _note_isolated(graph, at, notes: list) -> list:
+    """Warn of and note the units of ``graph`` without a neighbour; returns them."""
+    alone = isolated(graph)
+    if alone:
+        note = (
+            f"{len(alone)} unit(s) without a neighbour among the units used{'' if at is None else f' in {at}'}: "
+            f"{alone[:10]} (their neighbours are not in the data): spatial lag 0, no LISA quadrant; weights "
+            "built on these units (a kind such as weights='queen') link them to their nearest unit"
+        )
+        warnings.warn(note, UserWarning, stacklevel=3)
+        notes.append(note)
+    return alone
+
+
 def moran(
     data: pd.DataFrame,
     value: str,
@@ -171,6 +185,7 @@ def moran(
         y = part.set_index("unit")["value"]
         _require_variation(y, value, at)
         graph = as_graph(full, list(y.index)).transform("r")
+        _note_isolated(graph, at, notes)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # esda's randomisation moments for tiny n
             m = esda.Moran(y.reindex(graph.unique_ids).to_numpy(), graph, permutations=0)
@@ -189,7 +204,7 @@ class LocalMoranResult:
     Attributes
     ----------
     table : one row per unit × period: the value, ``z`` (standardised value),
-        ``lag`` (spatial lag of z), ``Ii``, ``quadrant`` (HH/LL/HL/LH),
+        ``lag`` (spatial lag of z), ``Ii``, ``quadrant`` (HH/LL/HL/LH; missing for a unit left without a neighbour),
         ``p_sim`` (conditional permutation pseudo p), ``significant`` and
         ``cluster`` (the quadrant, or ``'not significant'``).
     summary : per period: the number of units per cluster label and the
@@ -355,11 +370,14 @@ def local_moran(
         y = part.set_index("unit")["value"]
         _require_variation(y, value, at)
         graph = as_graph(full, list(y.index)).transform("r")
+        _note_isolated(graph, at, notes)
         y = y.reindex(graph.unique_ids)
+        alone = y.index.isin(isolated(graph))
         z = (y.to_numpy() - y.mean()) / y.std(ddof=0)
         lag = graph.lag(z)
         Ii = z * lag / ((z @ z) / len(z))
         quadrant = np.select([(z > 0) & (lag > 0), (z <= 0) & (lag > 0), (z <= 0) & (lag <= 0)], ["HH", "LH", "LL"], "HL")
+        quadrant = np.where(alone, None, quadrant)  # no neighbours: no quadrant
         p = conditional_pvalues(z, graph, Ii, permutations, rng)
         threshold = float(fdr_threshold(p, alpha)) if fdr else alpha
         significant = p <= threshold

@@ -326,10 +326,18 @@ def as_graph(weights, units, *, resolution: str = "display"):
         adj = graph.adjacency
         adj = adj.reset_index()
         graph = _graph(units, pd.Index(units).get_indexer(adj["focal"]), pd.Index(units).get_indexer(adj["neighbor"]), adj["weight"])
-    for attr in ("linked", "detached"):
-        if hasattr(weights, attr):
-            setattr(graph, attr, getattr(weights, attr))
+    keep = set(units)  # what the full graph says of the units kept
+    if hasattr(weights, "linked"):
+        linked = weights.linked
+        graph.linked = linked[linked["focal"].isin(keep) & linked["neighbor"].isin(keep)].reset_index(drop=True)
+    if hasattr(weights, "detached"):
+        graph.detached = [d for d in (tuple(u for u in group if u in keep) for group in weights.detached) if d]
     return graph
+
+
+def isolated(graph) -> list:
+    """Units of ``graph`` without a neighbour (e.g. an island whose linked neighbour has no value)."""
+    return list(pd.Index(graph.unique_ids).intersection(graph.isolates, sort=False))
 
 
 def _as_adcodes(labels: pd.Series, weights) -> tuple[pd.Series, list[str]]:

@@ -599,7 +599,12 @@ SPATIAL = [
     case("moran_by_hand", moran, (M,), {}, Gives(lambda r: r.summary[["I", "EI"]].iloc[0].tolist(), [0.4, -1 / 3])),
     # b dropped: a – c – d is not a path any more; the graph restricted to a, c, d: c – d only …
     case("moran_nan_dropna_lists_unit", moran, (M.assign(y=[1, np.nan, 3, 4]),), {"dropna": True},
-         Gives(lambda r: (r.summary["n"].item(), r.dropped["id"].tolist()), (3, ["b"]))),
+         Gives(lambda r: (r.summary["n"].item(), r.dropped["id"].tolist()), (3, ["b"]),
+               warns="1 unit(s) without a neighbour among the units used: ['a'] (their neighbours are not in the data)")),
+    case("local_moran_neighbour_dropped", local_moran, (M.assign(y=[1, np.nan, 3, 4]),), {"dropna": True},
+         Gives(lambda r: (bool(pd.isna(r.table["quadrant"].iloc[0])), r.table["lag"].tolist()[0], r.table["cluster"].tolist()[0]),
+               (True, 0.0, "not significant"),
+               warns="1 unit(s) without a neighbour among the units used: ['a'] (their neighbours are not in the data)")),
     case("moran_nan", moran, (M.assign(y=[1, np.nan, 3, 4]),), {},
          Raises(ValueError, "1 row(s) where 'y' is missing (pass dropna=True to drop them): ['b']")),
     case("moran_inf", moran, (M.assign(y=[1, np.inf, 3, 4]),), {}, Raises(ValueError, "'y' is infinite: index [1] (id: ['b'])")),

@@ -146,3 +146,16 @@ def test_contiguity_is_read_back_exactly_from_the_cache(tmp_path, monkeypatch, r
     _contiguity.cache_clear()
     assert contiguity(rook=rook).adjacency.equals(direct.adjacency) and stored.stat().st_size > 300
     _contiguity.cache_clear()
+
+
+def test_a_subgraph_keeps_only_the_links_between_its_units():
+    """三沙 is linked to 陵水 in the national weights; without 陵水 that link is gone, and 三沙 is alone."""
+    from geolink.weights import as_graph, isolated
+
+    full = geolink.spatial_weights("queen", link_islands=True)
+    pairs = set(zip(full.linked["focal"], full.linked["neighbor"], strict=True))
+    assert ("460300", "469028") in pairs
+    units = [u for u in full.unique_ids if u != "469028"]
+    sub = as_graph(full, units)
+    assert ("460300", "469028") not in set(zip(sub.linked["focal"], sub.linked["neighbor"], strict=True))
+    assert len(sub.linked) == len(full.linked) - 1 and isolated(sub) == ["460300"]
