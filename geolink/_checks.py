@@ -55,6 +55,24 @@ def require_labels(data: pd.DataFrame, columns, what: str = "label") -> None:
                     )
 
 
+def reject_totals(data: pd.DataFrame, column: str) -> None:
+    """``ValueError`` naming the rows whose unit label is a yearbook total or subtotal (全省, 合计,
+    全国, 市辖区, …): counted as a unit it would sit beside the units it sums."""
+    labels = data[column]
+    if not (labels.dtype == object or isinstance(labels.dtype, pd.StringDtype)):
+        return
+    from geolink.names import SUBTOTALS, normalise
+
+    totals = [v for v in pd.unique(labels) if isinstance(v, str) and normalise(v) in SUBTOTALS]
+    if totals:
+        reject(
+            data, labels.isin(totals).to_numpy(),
+            f"the unit column {column!r} holds a total or subtotal ({', '.join(map(str, totals[:5]))}), not a unit: "
+            "drop those rows (geolink.join and geolink.read_table report them)",
+            show=["index", column],
+        )
+
+
 def numeric_values(
     data: pd.DataFrame, value: str, *, unit: str | None = None, dropna: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

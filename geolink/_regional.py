@@ -9,6 +9,7 @@ from geolink._checks import (
     as_numbers,
     one_label_per_unit,
     reject,
+    reject_totals,
     require_columns,
     require_labels,
     require_rows,
@@ -70,6 +71,7 @@ def panel(data: pd.DataFrame, value: str, *, unit: str, time: str | None, dropna
         raise ValueError(f"value {value!r}, unit {unit!r} and time {time!r} must be different columns")
     require_rows(data)
     require_labels(data, [unit, time])
+    reject_totals(data, unit)
     y = as_numbers(data, value, show=["index", unit])
     frame = pd.DataFrame(
         {"unit": data[unit].to_numpy(), "time": data[time].to_numpy() if time else None, "value": y.to_numpy()},

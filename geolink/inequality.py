@@ -40,6 +40,7 @@ from geolink._checks import (
     numeric_values,
     one_label_per_unit,
     reject,
+    reject_totals,
     require_columns,
     require_labels,
     require_rows,
@@ -433,7 +434,9 @@ def dagum_gini(
               if c and c in data.columns]
     data = data[needed]  # only the columns used: no copies of a wide table
     require_labels(data, [time])
-    require_labels(data, [unit if unit in data.columns else None], "unit")
+    if unit in data.columns:
+        require_labels(data, [unit], "unit")
+        reject_totals(data, unit)
     labels, _ = group_labels(data, group, unit=unit, overlap=overlap, columns=columns, dropna=dropna)
     outside = labels.isna().to_numpy()
     frame = data.assign(_group=labels)

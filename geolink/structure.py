@@ -29,7 +29,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from geolink._checks import as_numbers, reject, require_columns, require_labels, require_rows
+from geolink._checks import as_numbers, reject, reject_totals, require_columns, require_labels, require_rows
 
 CLASSES = ("formed", "strengthened", "weakened", "lost", "none")
 
@@ -82,6 +82,7 @@ def industry_matrix(
     require_columns(data, keys)
     require_rows(data)
     require_labels(data, keys)
+    reject_totals(data, unit)
     if industry is None:
         columns = [c for c in data.columns if c not in keys] if value is None else list(np.atleast_1d(value))
         require_columns(data, columns)
