@@ -16,7 +16,7 @@ import pandas as pd
 
 from geolink import _history as hist
 from geolink._checks import reject, require_columns
-from geolink.names import resolve_one, unit_lookups
+from geolink.names import check_year, resolve_one, unit_lookups
 
 KINDS = ("extensive", "intensive")
 _MUNICIPAL = ("11", "12", "31", "50")
@@ -279,6 +279,7 @@ def harmonise(
     [['巢湖市', '340100', 0.4, 'split'], ['巢湖市', '340200', 0.2, 'split']]
     """
     value = _as_list(value)
+    year = check_year(year)
     kinds = _kinds(value, kind)
     intensive = [v for v in value if kinds[v] == "intensive"]
     num = _ratio_columns(numerator, intensive, "numerator")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geolink.boundaries import prefectures
-from geolink.names import resolve_names
+from geolink.names import check_year, resolve_names
 from geolink.rollup import (
     DEFINITIONS,
     INTENSIVE,
@@ -358,6 +358,7 @@ def join(
     ('城市', [['东筦', 'no such unit; nearest: 东方, 东莞, 东营, 丹东, 乐东']])
     """
     _check_options(level=level, how=how, agg=agg, long=long, definition=definition)
+    year = check_year(year)
     source = str(data) if not isinstance(data, pd.DataFrame) else "DataFrame"
     frame = read_table(data, sheet=sheet)
     read = frame.attrs.get("read_report")

@@ -543,6 +543,32 @@ def _unknown(out: dict, key: str, code: str | None, suggest: bool) -> dict:
     return out
 
 
+def check_year(year) -> int | None:
+    """``year`` as an int (None stays None); ``ValueError`` for anything but a whole year from 1990 on.
+
+    The division history begins in 1990; a year after its last one takes today's units.
+
+    Examples
+    --------
+    >>> from geolink.names import check_year
+    >>> check_year(2020), check_year(2020.0), check_year(None)
+    (2020, 2020, None)
+    """
+    if year is None:
+        return None
+    whole = isinstance(year, (int, np.integer)) and not isinstance(year, bool)
+    if not whole and isinstance(year, (float, np.floating)) and float(year).is_integer():
+        whole = True
+    if not whole:
+        raise ValueError(f"year must be a whole number such as 2020, got {year!r}")
+    if int(year) < hist.FIRST:
+        raise ValueError(
+            f"year={int(year)} is before the division history, which covers {hist.FIRST}–{hist.LAST} "
+            "(later years take today's units)"
+        )
+    return int(year)
+
+
 def resolve_names(names, *, year: int | None = None, suggest: bool = True) -> pd.DataFrame:
     """Resolve names or codes of prefecture-level units to today's adcodes, with a report.
 
@@ -586,6 +612,7 @@ def resolve_names(names, *, year: int | None = None, suggest: bool = True) -> pd
     >>> resolve_names("511400", year=1996).loc[0, "adcode"]
     '500100'
     """
+    year = check_year(year)
     values = [names] if isinstance(names, str | bytes | numbers.Number) or names is None else list(names)
     cache: dict = {}
     rows = []
@@ -625,7 +652,7 @@ def to_adcode(unit, *, year: int | None = None) -> str:
     >>> to_adcode("Guangzhou"), to_adcode("思茅市", year=2005), to_adcode(152100)
     ('440100', '530800', '150700')
     """
-    r = resolve_one(unit, year)
+    r = resolve_one(unit, check_year(year))
     if r["status"] == "ambiguous":
         raise ValueError(f"{unit!r} is ambiguous: {r['note']}; pass the adcode or year=")
     if r["adcode"] is None:

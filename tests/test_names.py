@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 import pytest
 
@@ -204,3 +206,19 @@ def test_short_name_of_a_coexisting_diqu_is_the_city():
     for short, code in [("南宁", "450100"), ("柳州", "450200"), ("邯郸", "130400")]:
         row = geolink.resolve_names([short], year=1995).iloc[0]
         assert (row["adcode"], row["status"]) == (code, "alias")
+
+
+@pytest.mark.parametrize("year, message", [
+    ("2020", "year must be a whole number such as 2020, got '2020'"),
+    (2020.5, "got 2020.5"), (True, "got True"),
+    (1850, "year=1850 is before the division history, which covers 1990–2024"),
+])
+def test_year_is_checked(year, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        geolink.resolve_names(["广州"], year=year)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        geolink.join(pd.DataFrame({"city": ["广州"], "v": [1]}), unit="city", year=year)
+
+
+def test_a_year_after_the_history_takes_todays_units():
+    assert geolink.resolve_names(["广州"], year=2026.0).loc[0, "adcode"] == "440100"
