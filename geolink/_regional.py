@@ -36,7 +36,7 @@ def attach_group(frame: pd.DataFrame, data: pd.DataFrame, group, *, overlap: str
     ``unit``: the caller's name of the unit column, for messages.  Returns
     (frame, dropped rows).
     """
-    from geolink.agglomerations import group_labels
+    from geolink.agglomerations import group_labels, outside_reasons
 
     rows = frame[["unit"]].set_axis([unit], axis=1)
     is_column = isinstance(group, str) and group in data.columns
@@ -48,9 +48,10 @@ def attach_group(frame: pd.DataFrame, data: pd.DataFrame, group, *, overlap: str
 
         one_label_per_unit(frame, adcodes_of(frame["unit"]))
     missing = labels.isna().to_numpy()
-    reason = f"group column {group!r} missing" if is_column else f"not in any group of {name}"
     out = frame.assign(group=np.asarray(labels))
-    dropped = out.loc[missing, ["unit", "time"]].assign(reason=reason)
+    dropped = out.loc[missing, ["unit", "time"]]
+    reason = f"group column {group!r} missing" if is_column else outside_reasons(dropped["unit"], name)
+    dropped = dropped.assign(reason=reason)
     return out.loc[~missing], dropped
 
 

@@ -453,6 +453,21 @@ def group_labels(
     return labels, name
 
 
+def outside_reasons(units: pd.Series, name: str) -> list[str]:
+    """Why each of ``units`` falls in no group of ``name``: a unit outside the groups, or a label
+    that names no prefecture-level unit (ambiguous, unknown, a province or county) and why."""
+    from geolink.names import resolve_names
+
+    codes = adcodes_of(units)
+    unresolved = list(pd.unique(units[codes.isna()]))
+    why = {}
+    if unresolved:
+        res = resolve_names(unresolved, suggest=False)
+        why = {u: f"names no prefecture-level unit ({s}{': ' + n if n else ''})"
+               for u, s, n in zip(unresolved, res["status"], res["note"], strict=True)}
+    return [why[u] if pd.isna(c) else f"not in any group of {name}" for u, c in zip(units, codes, strict=True)]
+
+
 def group_mapping(group, *, overlap: str = "raise", columns=()) -> tuple[pd.Series, str]:
     """adcode → group label for a registry id / grouping name / list of ids, or an ``adcode``/``group`` table.
 

@@ -45,7 +45,7 @@ from geolink._checks import (
     require_labels,
     require_rows,
 )
-from geolink.agglomerations import adcodes_of, group_labels
+from geolink.agglomerations import adcodes_of, group_labels, outside_reasons
 
 _BLOCK = 1 << 19  # elements of one (B, k + 2, L) block of running weights (a few MB, reused)
 
@@ -437,7 +437,7 @@ def dagum_gini(
     if unit in data.columns:
         require_labels(data, [unit], "unit")
         reject_totals(data, unit)
-    labels, _ = group_labels(data, group, unit=unit, overlap=overlap, columns=columns, dropna=dropna)
+    labels, name = group_labels(data, group, unit=unit, overlap=overlap, columns=columns, dropna=dropna)
     outside = labels.isna().to_numpy()
     frame = data.assign(_group=labels)
     in_column = isinstance(group, str) and group in data.columns
@@ -445,7 +445,9 @@ def dagum_gini(
         # two spellings of one unit are one unit
         rows = pd.DataFrame({"unit": data[unit].to_numpy(), "time": data[time].to_numpy() if time else None})
         one_label_per_unit(rows, adcodes_of(data[unit]))
-    out_rows = dropped(frame, outside, f"group column {group!r} missing" if in_column else "not in any group")
+    out_rows = dropped(frame, outside, f"group column {group!r} missing")
+    if not in_column and outside.any():
+        out_rows = out_rows.assign(reason=outside_reasons(out_rows[unit], name))
     frame, missing_rows = numeric_values(frame[~outside] if outside.any() else frame, value, unit=unit if unit in data.columns else None, dropna=dropna)
     show = ["index"] + ([unit] if unit in frame.columns else [])
     if unit in frame.columns:
