@@ -232,6 +232,10 @@ def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.Da
                         f"code {code}: subtotal of part")  # fmt: skip
                 else:
                     how = f"code {code}: {r['note'] or 'not a current prefecture-level unit'}"
+            elif code[2:4] == "90":  # province-administered (儋州 469003 until 2015): the code names its unit
+                r = _first(resolve_names([code], year=year, suggest=False))
+                level, unit, how = ("unit", r["adcode"], f"code {code}: {r['note'] or 'province-administered'}") if (
+                    r["adcode"]) else ("unknown", None, f"code {code}: {r['note']}")  # fmt: skip
             else:
                 p = code[:2] + "0100" if code[:2] + "0100" in municipal else code[:4] + "00"
                 r = _first(resolve_names([p], year=year, suggest=False)) if p not in units else None

@@ -247,3 +247,14 @@ def test_agg_sum_refuses_to_add_up_rates():
     joined = geolink.join(t, unit="代码", year=2010, agg={"人口": "sum", "性别比": "mean", "城镇化率（%）": "mean"}, how="inner")
     assert joined.loc["370100", ["人口", "性别比"]].tolist() == [8112513, pytest.approx(101.14)]
     assert geolink.join(t[["代码", "人口"]], unit="代码", year=2010, agg="sum", how="inner").loc["370100", "人口"] == 8112513
+
+
+@pytest.mark.parametrize("level", ["auto", "county"])
+def test_a_province_administered_code_of_its_year_names_its_unit(level):
+    """儋州 was 469003 (province-administered) until 2015, 460400 since: beside province and county rows
+    its 2010 code joins 儋州, it is not a county of a prefecture '469000'."""
+    t = pd.DataFrame({"代码": ["460000", "460100", "460105", "469001", "469003"],
+                      "地区": ["海南省", "海口市", "秀英区", "五指山市", "儋州市"], "人口": [8671485, 2046189, 350000, 104119, 932362]})
+    t = t if level == "auto" else t.iloc[[2, 4]]
+    joined = geolink.join(t, unit="代码", year=2010, level=level)
+    assert joined.loc["460400", "人口"] == 932362
