@@ -118,18 +118,32 @@ class MoranResult:
     notes: list = field(default_factory=list)
 
 
-def _note_isolated(graph, at, notes: list) -> list:
-    """Warn of and note the units of ``graph`` without a neighbour; returns them."""
+def _period_graph(weights, full, units, at, notes: list):
+    """Row-standardised weights of one period's units, with what the user should know in ``notes``.
+
+    A kind is built on the period's units (islands linked to their nearest unit with a value: the
+    links other than those of all periods' units are noted); a Graph is restricted to them, and a
+    unit it leaves without a neighbour is warned of and noted.
+    """
+    graph = as_graph(weights if isinstance(weights, str) else full, list(units))
+    when = "" if at is None else f" in {at}"
+    linked = getattr(graph, "linked", None)
+    if isinstance(weights, str) and linked is not None and len(linked):
+        known = set(zip(full.linked["focal"], full.linked["neighbor"], strict=True))
+        new = [(a, b, d) for a, b, d in linked.itertuples(index=False) if (a, b) not in known]
+        if new:
+            notes.append(f"linked{when} (their neighbours have no value then): "
+                         + ", ".join(f"{a}–{b} ({d:.0f} km)" for a, b, d in new))
     alone = isolated(graph)
     if alone:
         note = (
-            f"{len(alone)} unit(s) without a neighbour among the units used{'' if at is None else f' in {at}'}: "
-            f"{alone[:10]} (their neighbours are not in the data): spatial lag 0, no LISA quadrant; weights "
-            "built on these units (a kind such as weights='queen') link them to their nearest unit"
+            f"{len(alone)} unit(s) without a neighbour among the units used{when}: {alone[:10]} (their "
+            "neighbours are not in the data): spatial lag 0, no LISA quadrant; weights built on these units "
+            "(a kind such as weights='queen') link them to their nearest unit"
         )
         warnings.warn(note, UserWarning, stacklevel=3)
         notes.append(note)
-    return alone
+    return graph.transform("r")
 
 
 def moran(
@@ -184,8 +198,7 @@ def moran(
     for at, part in periods(frame):
         y = part.set_index("unit")["value"]
         _require_variation(y, value, at)
-        graph = as_graph(full, list(y.index)).transform("r")
-        _note_isolated(graph, at, notes)
+        graph = _period_graph(weights, full, y.index, at, notes)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # esda's randomisation moments for tiny n
             m = esda.Moran(y.reindex(graph.unique_ids).to_numpy(), graph, permutations=0)
@@ -369,8 +382,7 @@ def local_moran(
     for at, part in periods(frame):
         y = part.set_index("unit")["value"]
         _require_variation(y, value, at)
-        graph = as_graph(full, list(y.index)).transform("r")
-        _note_isolated(graph, at, notes)
+        graph = _period_graph(weights, full, y.index, at, notes)
         y = y.reindex(graph.unique_ids)
         alone = y.index.isin(isolated(graph))
         z = (y.to_numpy() - y.mean()) / y.std(ddof=0)

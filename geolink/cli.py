@@ -205,13 +205,23 @@ def cmd_moran(args) -> int:
         raise ValueError(f"-o must end in .png, .html or .gpkg, got {out.name!r}")
     if out is not None:
         _check_output(out)
+    if args.weights == "distance_band" and args.threshold_km is None:
+        raise ValueError("--weights distance_band needs --threshold-km (the band's radius in km)")
+    if args.threshold_km is not None and args.weights not in ("distance_band", "inverse_distance"):
+        raise ValueError(f"--threshold-km is for --weights distance_band or inverse_distance, not {args.weights}")
+    weights = args.weights if args.threshold_km is None else geolink.spatial_weights(
+        args.weights, threshold_km=args.threshold_km, link_islands=True)
     table = geolink.read_table(args.table)
-    common = {"unit": args.unit, "time": args.time, "weights": args.weights, "permutations": args.permutations,
+    common = {"unit": args.unit, "time": args.time, "weights": weights, "permutations": args.permutations,
               "seed": 0, "dropna": args.dropna}
-    _print_table(geolink.moran(table, args.value, **common).summary)
-    if out is None:
-        return 0
-    lisa = geolink.local_moran(table, args.value, fdr=args.fdr, **common)
+    with warnings.catch_warnings():  # units left without a neighbour: in the result's notes, printed once
+        warnings.filterwarnings("ignore", message=r".* without a neighbour among the units used")
+        result = geolink.moran(table, args.value, **common)
+        _print_table(result.summary)
+        if out is None:
+            _report_dropped(args, result)
+            return 0
+        lisa = geolink.local_moran(table, args.value, fdr=args.fdr, **common)
     _report_dropped(args, lisa)
     times = lisa.table[lisa.time].unique() if lisa.time else [None]
     at = times[-1]
@@ -415,7 +425,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", default="adcode", help="column naming the units (codes or names)")
     p.add_argument("--time", help="time column: one result per value")
     p.add_argument("--weights", default="queen", choices=["queen", "rook", "knn", "distance_band", "inverse_distance"])
-    p.add_argument("--permutations", type=int, default=999)
+    p.add_argument("--threshold-km", type=float, help="radius of --weights distance_band (or a cut-off of inverse_distance), km")
+    p.add_argument("--permutations", type=int, default=999, help="permutations for the pseudo p-values (seed 0)")
     p.add_argument("--fdr", action="store_true", help="LISA significance by false discovery rate")
     p.add_argument("--dropna", action="store_true", help="leave rows with a missing value out")
     p.add_argument("-o", "--output", help="LISA cluster map .png / .html, or a .gpkg layer")

@@ -240,3 +240,17 @@ def test_main_leaves_the_garbage_collector_alone_and_the_command_exits_with_its_
     bad = subprocess.run([sys.executable, "-m", "geolink", "map", "no_such.csv", "--value", "x", "-o", "x.png"],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "no_such.csv" in bad.stderr
+
+
+def test_moran_distance_band_takes_its_radius(tmp_path, capsys):
+    import geolink
+
+    census = geolink.datasets.load("census")
+    table = tmp_path / "c.csv"
+    census[census["year"] == 2020].to_csv(table, index=False)
+    base = ["moran", str(table), "--value", "urbanisation_pct", "--dropna", "--permutations", "9"]
+    assert main([*base, "--weights", "distance_band"]) == 2
+    assert "--weights distance_band needs --threshold-km" in capsys.readouterr().err
+    assert main([*base, "--weights", "distance_band", "--threshold-km", "150"]) == 0
+    out = capsys.readouterr()
+    assert "335 0.4268" in out.out and "3 unit(s) without a neighbour among the units used" in out.err
