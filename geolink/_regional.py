@@ -7,7 +7,6 @@ import pandas as pd
 
 from geolink._checks import (
     as_numbers,
-    one_label_per_unit,
     reject,
     reject_totals,
     require_columns,
@@ -36,22 +35,16 @@ def attach_group(frame: pd.DataFrame, data: pd.DataFrame, group, *, overlap: str
     ``unit``: the caller's name of the unit column, for messages.  Returns
     (frame, dropped rows).
     """
-    from geolink.agglomerations import group_labels, outside_reasons
+    from geolink.agglomerations import group_labels
 
-    rows = frame[["unit"]].set_axis([unit], axis=1)
-    is_column = isinstance(group, str) and group in data.columns
-    if is_column:
+    rows = frame[["unit", "time"]].set_axis([unit, "time"], axis=1)
+    if isinstance(group, str) and group in data.columns:
         rows[group] = data[group].iloc[frame.index.to_numpy()].to_numpy()
-    labels, name = group_labels(rows, group, unit=unit, overlap=overlap, columns=data.columns, dropna=dropna)
-    if not is_column:
-        from geolink.agglomerations import adcodes_of
-
-        one_label_per_unit(frame, adcodes_of(frame["unit"]))
+    labels, _, reasons = group_labels(rows, group, unit=unit, time="time", overlap=overlap, columns=data.columns,
+                                      dropna=dropna)
     missing = labels.isna().to_numpy()
     out = frame.assign(group=np.asarray(labels))
-    dropped = out.loc[missing, ["unit", "time"]]
-    reason = f"group column {group!r} missing" if is_column else outside_reasons(dropped["unit"], name)
-    dropped = dropped.assign(reason=reason)
+    dropped = out.loc[missing, ["unit", "time"]].assign(reason=reasons[missing].to_numpy())
     return out.loc[~missing], dropped
 
 

@@ -391,8 +391,9 @@ def unregister_grouping(name: str) -> None:
 
 
 def group_labels(
-    data: pd.DataFrame, group, *, unit: str = "adcode", overlap: str = "raise", columns=None, dropna: bool = False
-) -> tuple[pd.Series, str]:
+    data: pd.DataFrame, group, *, unit: str = "adcode", time: str | None = None, overlap: str = "raise",
+    columns=None, dropna: bool = False,
+) -> tuple[pd.Series, str, pd.Series]:
     """The group of every row of ``data``: one mechanism for every ``group=`` argument.
 
     Parameters
@@ -405,6 +406,9 @@ def group_labels(
     unit : column naming the units (adcodes or names in any form
         :func:`geolink.resolve_names` understands), used for registry
         groupings and tables.
+    time : column naming the periods, if any: two labels of one unit in one
+        period (``'广州'`` beside ``'广州市'``) raise ``ValueError`` when units
+        are resolved through the registry.
     overlap : rule for units in several agglomerations (see :func:`agglomeration_groups`).
     columns : the user's column names, for the message when ``group`` is unknown (default: ``data``'s).
     dropna : a group column's missing labels give NaN (the caller leaves those rows out and reports
@@ -412,10 +416,13 @@ def group_labels(
 
     Returns
     -------
-    (labels, name)
+    (labels, name, reasons)
         ``labels``: a Series aligned with ``data`` (NaN for a row whose unit is
         in no group — the caller reports those rows); ``name``: what the
-        groups are, for messages.  A missing label in a group column raises
+        groups are, for messages; ``reasons``: a Series aligned with ``data``
+        saying why each row without a label has none (None elsewhere): a unit
+        outside the groups, or a label that names no prefecture-level unit
+        (ambiguous, unknown, a province or county) and why.  A missing label in a group column raises
         ``ValueError`` naming the rows; a grouping under which no row falls
         raises ``ValueError`` with the reason.
 
@@ -424,10 +431,11 @@ def group_labels(
     >>> import pandas as pd
     >>> from geolink.agglomerations import group_labels
     >>> df = pd.DataFrame({"city": ["广州", "深圳", "拉萨"], "v": [1, 2, 3]})
-    >>> group_labels(df, "gba", unit="city")[0].tolist()
-    ['gba', 'gba', nan]
+    >>> labels, name, reasons = group_labels(df, "gba", unit="city")
+    >>> labels.tolist(), reasons.tolist()
+    (['gba', 'gba', nan], [None, None, "not in any group of the grouping 'gba'"])
     """
-    from geolink._checks import reject, require_columns, require_labels
+    from geolink._checks import one_label_per_unit, reject, require_columns, require_labels
 
     if isinstance(group, str) and group in data.columns:
         missing = data[group].isna()
@@ -435,11 +443,14 @@ def group_labels(
             show = ["index", unit] if unit in data.columns else ["index"]
             reject(data, missing, f"the group column {group!r} is missing (pass dropna=True to drop them)", show=show)
         require_labels(data.loc[~missing, [group]] if missing.any() else data, [group], "group")
-        return data[group], f"column {group!r}"
+        reasons = pd.Series(np.where(missing, f"group column {group!r} missing", None), index=data.index, dtype=object)
+        return data[group], f"column {group!r}", reasons
     mapping, name = group_mapping(group, overlap=overlap, columns=list(data.columns if columns is None else columns))
     require_columns(data, [unit])
     require_labels(data, [unit], "unit")
     codes = adcodes_of(data[unit])
+    one_label_per_unit(pd.DataFrame({"unit": data[unit].to_numpy(),
+                                     "time": data[time].to_numpy() if time else None}), codes)
     labels = codes.map(mapping)
     if labels.isna().all():
         unresolved = int(codes.isna().sum())
@@ -450,22 +461,23 @@ def group_labels(
             else f"none of the units of {unit!r} belongs to {name}"
         )
         raise ValueError(f"no row falls in a group of {name}: {why}")
-    return labels, name
+    return labels, name, _outside_reasons(data[unit], codes, labels.isna(), name)
 
 
-def outside_reasons(units: pd.Series, name: str) -> list[str]:
-    """Why each of ``units`` falls in no group of ``name``: a unit outside the groups, or a label
-    that names no prefecture-level unit (ambiguous, unknown, a province or county) and why."""
+def _outside_reasons(units: pd.Series, codes: pd.Series, outside: pd.Series, name: str) -> pd.Series:
+    """Why each unit where ``outside`` holds falls in no group of ``name`` (None elsewhere);
+    ``codes``: the units' adcodes (NaN where a label names no prefecture-level unit)."""
     from geolink.names import resolve_names
 
-    codes = adcodes_of(units)
     unresolved = list(pd.unique(units[codes.isna()]))
     why = {}
     if unresolved:
         res = resolve_names(unresolved, suggest=False)
         why = {u: f"names no prefecture-level unit ({s}{': ' + n if n else ''})"
                for u, s, n in zip(unresolved, res["status"], res["note"], strict=True)}
-    return [why[u] if pd.isna(c) else f"not in any group of {name}" for u, c in zip(units, codes, strict=True)]
+    reasons = [None if not out else why[u] if pd.isna(c) else f"not in any group of {name}"
+               for u, c, out in zip(units, codes, outside, strict=True)]
+    return pd.Series(reasons, index=units.index, dtype=object)
 
 
 def group_mapping(group, *, overlap: str = "raise", columns=()) -> tuple[pd.Series, str]:

@@ -123,7 +123,8 @@ def _period_graph(weights, full, units, at, notes: list):
 
     A kind is built on the period's units (islands linked to their nearest unit with a value: the
     links other than those of all periods' units are noted); a Graph is restricted to them, and a
-    unit it leaves without a neighbour is warned of and noted.
+    unit it leaves without a neighbour is warned of and noted.  Returns (graph, the units without
+    a neighbour).
     """
     graph = as_graph(weights if isinstance(weights, str) else full, list(units))
     when = "" if at is None else f" in {at}"
@@ -143,7 +144,7 @@ def _period_graph(weights, full, units, at, notes: list):
         )
         warnings.warn(note, UserWarning, stacklevel=3)
         notes.append(note)
-    return graph.transform("r")
+    return graph.transform("r"), alone
 
 
 def moran(
@@ -198,7 +199,7 @@ def moran(
     for at, part in periods(frame):
         y = part.set_index("unit")["value"]
         _require_variation(y, value, at)
-        graph = _period_graph(weights, full, y.index, at, notes)
+        graph, _ = _period_graph(weights, full, y.index, at, notes)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # esda's randomisation moments for tiny n
             m = esda.Moran(y.reindex(graph.unique_ids).to_numpy(), graph, permutations=0)
@@ -382,9 +383,9 @@ def local_moran(
     for at, part in periods(frame):
         y = part.set_index("unit")["value"]
         _require_variation(y, value, at)
-        graph = _period_graph(weights, full, y.index, at, notes)
+        graph, alone = _period_graph(weights, full, y.index, at, notes)
         y = y.reindex(graph.unique_ids)
-        alone = y.index.isin(isolated(graph))
+        alone = y.index.isin(alone)
         z = (y.to_numpy() - y.mean()) / y.std(ddof=0)
         lag = graph.lag(z)
         Ii = z * lag / ((z @ z) / len(z))

@@ -36,16 +36,14 @@ from geolink._checks import (
     as_numbers,
     check_interval_options,
     concat_dropped,
-    dropped,
     numeric_values,
-    one_label_per_unit,
     reject,
     reject_totals,
     require_columns,
     require_labels,
     require_rows,
 )
-from geolink.agglomerations import adcodes_of, group_labels, outside_reasons
+from geolink.agglomerations import group_labels
 
 _BLOCK = 1 << 19  # elements of one (B, k + 2, L) block of running weights (a few MB, reused)
 
@@ -437,17 +435,11 @@ def dagum_gini(
     if unit in data.columns:
         require_labels(data, [unit], "unit")
         reject_totals(data, unit)
-    labels, name = group_labels(data, group, unit=unit, overlap=overlap, columns=columns, dropna=dropna)
+    labels, _, reasons = group_labels(data, group, unit=unit, time=time, overlap=overlap, columns=columns,
+                                      dropna=dropna)
     outside = labels.isna().to_numpy()
     frame = data.assign(_group=labels)
-    in_column = isinstance(group, str) and group in data.columns
-    if group is not None and not in_column and unit in data.columns:  # units resolved through the registry:
-        # two spellings of one unit are one unit
-        rows = pd.DataFrame({"unit": data[unit].to_numpy(), "time": data[time].to_numpy() if time else None})
-        one_label_per_unit(rows, adcodes_of(data[unit]))
-    out_rows = dropped(frame, outside, f"group column {group!r} missing")
-    if not in_column and outside.any():
-        out_rows = out_rows.assign(reason=outside_reasons(out_rows[unit], name))
+    out_rows = frame.loc[outside].assign(reason=reasons[outside].to_numpy())
     frame, missing_rows = numeric_values(frame[~outside] if outside.any() else frame, value, unit=unit if unit in data.columns else None, dropna=dropna)
     show = ["index"] + ([unit] if unit in frame.columns else [])
     if unit in frame.columns:
