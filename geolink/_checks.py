@@ -99,6 +99,23 @@ def numeric_values(
     return out, dropped(data, missing, f"{value} is missing")
 
 
+def positive_weights(data: pd.DataFrame, weight: str, *, dropna: bool, show=("index",)):
+    """The rows of ``data`` with a positive finite weight (``weight`` as float), and the rows dropped.
+
+    Missing weights raise ``ValueError`` naming the rows, unless ``dropna=True``: then those rows are
+    returned as the second table with a ``reason`` column; zero, negative and infinite weights
+    always raise.
+    """
+    w = as_numbers(data, weight, what=f"the weight {weight!r}", show=show)
+    missing = w.isna()
+    if not dropna:
+        reject(data, missing, f"the weight {weight!r} is missing (pass dropna=True to leave these rows out)", show=show)
+    reject(data, ~missing & ~(w > 0), f"the weight {weight!r} is not a positive finite number", show=show)
+    if missing.all():
+        raise ValueError(f"every weight of {weight!r} is missing: no rows left")
+    return data[~missing].assign(**{weight: w[~missing].astype(float)}), dropped(data, missing, f"{weight} is missing")
+
+
 def require_rows(data: pd.DataFrame) -> None:
     """``ValueError`` for a table without rows (instead of a misleading error further on)."""
     if len(data) == 0:

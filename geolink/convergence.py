@@ -148,6 +148,12 @@ def sigma_convergence(
         warnings.warn(msg, UserWarning, stacklevel=2)
         notes.append(msg)
     summary = summary.drop(columns="sd")
+    unbalanced = _unbalanced(stacked)
+    if unbalanced:
+        msg = (f"the units differ between periods of {time!r} ({'; '.join(unbalanced[:5])}): σ compares different "
+               "sets of units (a balanced panel compares the same units)")
+        warnings.warn(msg, UserWarning, stacklevel=2)
+        notes.append(msg)
     trends = [_trend(name, part) for name, part in summary.groupby("group", sort=False)]
     flat = [row["group"] for row in trends if np.isnan(row["slope"])]
     if flat:
@@ -157,6 +163,19 @@ def sigma_convergence(
     return SigmaResult(
         summary=named(summary, None, time), trend=pd.DataFrame(trends), dropped=named(dropped, unit, time), notes=notes
     )
+
+
+def _unbalanced(stacked: pd.DataFrame) -> list[str]:
+    """For each group whose units are not the same in every period: its units per period and how many
+    units are not in all of them."""
+    out = []
+    for name, part in stacked.groupby("group", sort=False):
+        per = part.groupby("time", sort=True)["unit"].agg(frozenset)
+        if len(set(per)) > 1:
+            everywhere = frozenset.intersection(*per)
+            counts = ", ".join(f"{len(u)} in {t}" for t, u in per.items())
+            out.append(f"{name}: {counts}; {len(frozenset.union(*per) - everywhere)} not in every period")
+    return out
 
 
 def _trend(name, part: pd.DataFrame) -> dict:

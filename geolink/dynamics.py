@@ -176,7 +176,6 @@ def _wide(data, value, unit, time, dropna):
     if wide.shape[1] < 2:
         raise ValueError(f"a Markov chain needs at least 2 periods of {time!r}; got {list(wide.columns)}")
     holes = wide.isna().any(axis=1)
-    gone = set(dropped["unit"])
     if holes.any():
         incomplete = wide.index[holes]
         if not dropna:
@@ -185,7 +184,11 @@ def _wide(data, value, unit, time, dropna):
                 f"{len(incomplete)} unit(s) lack a value in some period (unit, periods): {listing}; "
                 "a Markov chain needs a balanced panel (pass dropna=True to drop these units)"
             )
-        extra = pd.DataFrame({"unit": [u for u in incomplete if u not in gone], "time": None, "reason": "missing in some period"})
+        # every row of these units is left out, also those with a value: each is listed with the periods it lacks
+        lacks = {u: ", ".join(str(t) for t in wide.columns[wide.loc[u].isna().to_numpy()]) for u in incomplete}
+        kept = frame[frame["unit"].isin(incomplete)]
+        extra = kept[["unit", "time"]].assign(
+            reason=[f"the unit has no value in {lacks[u]} (a Markov chain needs a balanced panel)" for u in kept["unit"]])
         dropped = concat_dropped(dropped, extra)
         wide = wide[~holes]
     steps = np.diff(np.asarray(wide.columns, dtype=float)) if pd.api.types.is_numeric_dtype(wide.columns) else []
@@ -258,13 +261,14 @@ class MarkovResult:
     Examples
     --------
     The urbanisation rates of the 2010 and 2020 censuses in terciles of each
-    year: 332 prefectures have both rates (the 49 missing rates of 37 units are
-    dropped); most stay in their tercile.
+    year: 332 prefectures have both rates (the 37 units without one of them are
+    dropped: 49 missing rates and the 25 rates of those units that are not
+    missing); most stay in their tercile.
 
     >>> from geolink.datasets import load
     >>> res = markov(load("census"), "urbanisation_pct", k=3, dropna=True)
     >>> res.classes["adcode"].nunique(), len(res.dropped)
-    (332, 49)
+    (332, 74)
     >>> res.counts
     to    Q1  Q2   Q3
     from

@@ -310,11 +310,19 @@ def harmonise(
 
     weights = _Weights.of(county_weights) if county_weights is not None else None
     if time is not None:
-        years = pd.to_numeric(table[time], errors="coerce")
+        flags = table[time].map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
+        years = pd.to_numeric(table[time].where(~flags), errors="coerce")
         reject(
             table,
             years.isna() | (years % 1 != 0),
             f"the time column {time!r} is not an integer year",
+            (unit, time),
+        )
+        reject(
+            table,
+            years < hist.FIRST,
+            f"the year in {time!r} is before the division history, which covers {hist.FIRST}–{hist.LAST} "
+            "(later years take today's units)",
             (unit, time),
         )
         years = years.astype(int)

@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 
 from geolink._checks import (
-    as_numbers,
     check_interval_options,
     concat_dropped,
     numeric_values,
+    positive_weights,
     reject,
     reject_totals,
     require_columns,
@@ -447,8 +447,8 @@ def dagum_gini(
         reject(frame, twice, f"a unit appears twice{f' in one {time!r}' if time else ' (pass time= for a panel)'}", show=show)
     reject(frame, frame[value] < 0, f"{value!r} is negative (the Gini needs non-negative values)", show=show)
     if weight:
-        w = as_numbers(frame, weight, what=f"the weight {weight!r}", show=show)
-        reject(frame, ~(w > 0), f"the weight {weight!r} is not a positive finite number", show=show)
+        frame, no_weight = positive_weights(frame, weight, dropna=dropna, show=show)
+        missing_rows = concat_dropped(missing_rows, no_weight)
     rng = np.random.default_rng(seed)
     parts = [(None, frame)] if time is None else frame.groupby(time, sort=True)
     tag = (lambda at: {}) if time is None else (lambda at: {time: at})

@@ -509,8 +509,15 @@ def _warn_about(report: JoinReport, roll, n_rows: int) -> None:
             stacklevel=3,
         )
     if len(report.unmatched):
+        historical = int(report.unmatched["status"].eq("historical").sum())
+        why = (
+            f"; {historical} name units of that year split or dissolved since, whose polygons are gone: "
+            "geolink.harmonise shares their values among today's units"
+            if historical
+            else ""
+        )
         warnings.warn(
-            f"{len(report.unmatched)} of {n_rows} rows not joined (unmatched or ambiguous); "
+            f"{len(report.unmatched)} of {n_rows} rows not joined (unmatched or ambiguous{why}); "
             "see .attrs['join_report'].unmatched",
             stacklevel=3,
         )

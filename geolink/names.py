@@ -413,16 +413,16 @@ def _pick(units: list[dict], year: int | None, out: dict) -> dict:
         if year is not None and best["rec"] is not None:
             succ = hist.successors_at(best["rec"], year)
             if len(succ) > 1 and hist.records()[best["rec"]].first <= year:
+                # split since: today's polygon is not the unit of that year (its values are shared
+                # among the successors by geolink.harmonise)
                 total = sum(n for _, n, _ in succ)
-                other = ", ".join(
-                    f"{_unit_name(a)} ({a}) {_num(n)} of {_num(total)}"
-                    for a, n, _ in succ
-                    if a != best["adcode"]
+                parts = ", ".join(f"{_unit_name(a)} ({a}) {_num(n)} of {_num(total)}" for a, n, _ in succ)
+                split = (
+                    f"{out['name']} ({best['adcode']}) of {year} has been split since: its county-level units "
+                    f"of {year} are now in {parts}; geolink.harmonise shares its values among them"
                 )
-                out["note"] = "; ".join(
-                    filter(None, [out["note"], f"in {year} it also covered what is now in {other}"])
-                )
-                out["successors"] = _successors_text(succ)
+                out.update(status="historical", adcode=None, name=None, part=False,
+                           note="; ".join(filter(None, [out["note"], split])), successors=_successors_text(succ))
         if predecessors:
             former = ", ".join(dict.fromkeys(_describe(e) for e in predecessors))
             out["note"] = "; ".join(

@@ -256,6 +256,8 @@ def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.Da
                 level, unit, how = "county", r["adcode"], f"{name.strip()}: {r['note']}; under that unit's row"
             elif r["adcode"]:
                 level, unit, how = "unit", r["adcode"], f"name {name.strip()}"
+            elif year is not None and r["status"] == "historical":  # a prefecture-level unit then (巢湖市 in 2005)
+                how = f"{name.strip()}: {r['note']}"
             elif norm in by_name:
                 cands = by_name[norm]
                 hint = parents[i] if parents else None

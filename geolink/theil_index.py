@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import xlogy
 
-from geolink._checks import as_numbers, check_interval_options, concat_dropped, reject
+from geolink._checks import check_interval_options, concat_dropped, positive_weights, reject
 from geolink._regional import attach_group, named, panel, periods, show
 
 PARTS = ("T", "T_w", "T_b", "L", "L_w", "L_b")
@@ -161,9 +161,8 @@ def theil(
     frame, dropped = panel(data, value, unit=unit, time=time, dropna=dropna, extra=extra)
     reject(frame, frame["value"] < 0, f"{value!r} is negative (Theil indices need non-negative values)", show=show(time))
     if weight:
-        wv = as_numbers(frame, weight, what=f"the weight {weight!r}", show=show(time))
-        reject(frame, ~(wv > 0), f"the weight {weight!r} is not a positive finite number", show=show(time))
-        frame[weight] = wv.astype(float)
+        frame, no_weight = positive_weights(frame, weight, dropna=dropna, show=show(time))
+        dropped = concat_dropped(dropped, no_weight[["unit", "time", "reason"]])
     group_dropped = frame.iloc[0:0][["unit", "time"]].assign(reason=[])
     if group is None:
         frame = frame.assign(group="all")

@@ -25,7 +25,7 @@ from geolink._checks import one_label_per_unit
 
 KINDS = ("queen", "rook", "knn", "distance_band", "inverse_distance")
 GEOD = Geod(ellps="WGS84")
-EARTH_KM = 6371.0088  # mean radius, only to convert a km radius to a chord for the KD-tree search
+EARTH_KM = 6371.0088  # mean radius, only to convert a km radius to a chord for the KD-tree searches
 
 
 @functools.cache
@@ -87,7 +87,13 @@ def _graph(codes: list[str], focal, neighbor, weight):
     return Graph.from_arrays(idx[focal[order]], idx[neighbor[order]], weight[order])
 
 
-def _knn(xyz: np.ndarray, k: int, label: np.ndarray):
+def _knn(xyz: np.ndarray, lon, lat, k: int, label: np.ndarray):
+    """The ``k`` nearest units of the same group by geodesic distance (ties: the lower position first).
+
+    The KD-tree on the unit sphere finds candidates: the ``k`` nearest on the sphere bound the
+    ``k``-th geodesic distance, and every unit within 1.01 times that bound on the sphere (the
+    ellipsoid departs from the mean sphere by less than 0.4 %) is measured geodesically.
+    """
     focal, neighbor = [], []
     for g in pd.unique(label):
         members = np.flatnonzero(label == g)
@@ -96,11 +102,18 @@ def _knn(xyz: np.ndarray, k: int, label: np.ndarray):
             warnings.warn(f"group {g!r} has {len(members)} unit(s): {kk} neighbour(s) each instead of k={k}", stacklevel=4)
         if kk < 1:
             continue
-        _, nn = cKDTree(xyz[members]).query(xyz[members], k=kk + 1)
+        tree = cKDTree(xyz[members])
+        _, nn = tree.query(xyz[members], k=kk + 1)
         for row, i in enumerate(members):
-            others = [members[j] for j in nn[row] if members[j] != i][:kk]
+            first = members[nn[row]]
+            bound = np.sort(_km(lon, lat, np.full(len(first), i), first))[kk]  # [0] is the unit itself
+            chord = 2 * np.sin(min(bound * 1.01 / EARTH_KM, np.pi) / 2)
+            near = members[tree.query_ball_point(xyz[i], chord)]
+            near = np.sort(near[near != i])
+            d = _km(lon, lat, np.full(len(near), i), near)
+            others = near[np.argsort(d, kind="stable")[:kk]]
             focal += [i] * len(others)
-            neighbor += others
+            neighbor += list(others)
     return np.array(focal, int), np.array(neighbor, int)
 
 
@@ -251,7 +264,7 @@ def spatial_weights(
         keep = (i >= 0) & (j >= 0)
         i, j = i[keep], j[keep]
     elif kind == "knn":
-        i, j = _knn(xyz, k, label)
+        i, j = _knn(xyz, lon, lat, k, label)
     else:
         i, j, _ = _pairs_within(xyz, lon, lat, threshold_km)
     same = label[i] == label[j]

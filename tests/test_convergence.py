@@ -237,3 +237,20 @@ def test_spatial_error_standard_error_is_the_information_matrix_one():
     se = np.sqrt(np.linalg.inv(info)[0, 0])
     got = res.coefficients.set_index("term").loc["lambda", "se"]
     assert got == pytest.approx(se, rel=1e-4)
+
+
+def test_sigma_notes_units_that_differ_between_periods():
+    """σ over an unbalanced panel compares different sets of units: said, with the counts per period."""
+    data = pd.DataFrame({"adcode": ["a", "b", "c", "a", "b", "d", "e"], "year": [1, 1, 1, 2, 2, 2, 2],
+                         "y": [1.0, 2, 3, 1, 2, 3, 4], "g": list("gggggkk")})
+    with pytest.warns(UserWarning, match=r"units differ between periods of 'year' \(all: 3 in 1, 4 in 2; 3 not in "
+                      r"every period; g: 3 in 1, 2 in 2; 1 not in every period\)") as caught:
+        res = sigma_convergence(data, "y", group="g")
+    assert res.notes == [str(w.message) for w in caught]  # the σ trend of group k (one period) is the other
+    assert len(res.notes) == 2 and "k:" not in res.notes[0]  # k has one period only: nothing to compare
+    balanced = data[data["adcode"].isin(["a", "b"])]
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sigma_convergence(balanced, "y").notes == []

@@ -102,6 +102,12 @@ def test_markov_input_policy():
         markov(data, "v", k=2)
     res = markov(data, "v", k=2, dropna=True)
     assert res.dropped["adcode"].tolist() == ["c"] and res.counts.to_numpy().sum() == 2
+    # a unit left out for a hole: each of its rows is listed, also those with a value
+    holes = pd.DataFrame({"adcode": list("aabbcc"), "year": [1, 2] * 3, "v": [1.0, 2, 3, np.nan, 3, 1]})
+    res = markov(holes, "v", k=2, dropna=True)
+    assert res.dropped[["adcode", "year"]].values.tolist() == [["b", 2], ["b", 1]]
+    assert res.dropped["reason"].tolist()[1] == "the unit has no value in 2 (a Markov chain needs a balanced panel)"
+    assert len(res.dropped) + res.classes.shape[0] == len(holes)
     with pytest.raises(ValueError, match="at least 2 periods"):
         markov(data[data.year == 1], "v", k=2)
     with pytest.raises(ValueError, match="k must be an integer"):

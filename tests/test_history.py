@@ -219,13 +219,13 @@ def _expected(row):
     """What the successor table says a unit of a year resolves to."""
     rec = hist.records()[(row.code, row.first)]
     succ = hist.successors_at((row.code, row.first), row.year)
+    if len(succ) > 1:  # split since that year (四平市 of 2015, 扬州市 of 1990): no code, its successors
+        return None, ";".join(f"{a}:{round(s, 4):g}" for a, _, s in succ)
     if rec.last == 2024:
         return {"110000": "110100", "120000": "120100", "310000": "310100", "500000": "500100"}.get(
             row.code, row.code
         ), ""
-    if len(succ) == 1:
-        return succ[0][0], f"{succ[0][0]}:1"
-    return None, ";".join(f"{a}:{round(s, 4):g}" for a, _, s in succ)
+    return succ[0][0], f"{succ[0][0]}:1"
 
 
 def test_every_unit_name_short_name_and_code_of_every_year_resolves():
@@ -401,3 +401,63 @@ def test_harmonise_adds_up_units_merged_since():
     data = pd.DataFrame({"city": ["济南市", "莱芜市"], "year": [2015, 2015], "gdp": [1.0, 2.0]})
     out = geolink.harmonise(data, "gdp", kind="extensive", unit="city").data
     assert out[["adcode", "gdp"]].values.tolist() == [["370100", 3.0]]
+
+
+@pytest.mark.parametrize(
+    "given, year, successors",
+    [
+        # 公主岭 (1 of 四平's 6 county-level units) went to 长春 in 2020
+        ("四平市", 2015, "220100:0.1667;220300:0.8333"),
+        ("220300", 2019, "220100:0.1667;220300:0.8333"),
+        # 泰州 was carved out of 扬州 in 1996 (5 of its 12 county-level units of 1990)
+        ("扬州", 1990, "321000:0.5833;321200:0.4167"),
+        # 枞阳 went from 安庆 to 铜陵 in 2016
+        ("安庆市", 2010, "340700:0.0909;340800:0.9091"),
+    ],
+)
+def test_unit_split_since_that_year_gets_no_code(given, year, successors):
+    row = geolink.resolve_names([given], year=year).iloc[0]
+    assert row["status"] == "historical" and pd.isna(row["adcode"]), row["note"]
+    assert row["successors"] == successors and "has been split since" in row["note"]
+
+
+def test_unit_split_later_resolves_to_itself_after_the_split():
+    row = geolink.resolve_names(["四平市"], year=2020).iloc[0]
+    assert (row["adcode"], row["status"], row["successors"]) == ("220300", "exact", "")
+    assert geolink.resolve_names(["扬州市"], year=1996).loc[0, "adcode"] == "321000"
+
+
+def test_join_refuses_a_split_unit_and_harmonise_shares_it():
+    data = pd.DataFrame({"city": ["四平市", "长春市"], "gdp": [600.0, 5000.0], "year": [2015, 2015]})
+    with pytest.warns(UserWarning, match=r"1 of 2 rows not joined .*1 name units of that year split or "
+                      r"dissolved since.*geolink.harmonise"):
+        gdf = geolink.join(data[["city", "gdp"]], year=2015)
+    assert pd.isna(gdf.loc["220300", "gdp"]) and gdf.loc["220100", "gdp"] == 5000.0  # not on today's 四平
+    unmatched = gdf.attrs["join_report"].unmatched
+    assert unmatched["input"].tolist() == ["四平市"] and unmatched["status"].tolist() == ["historical"]
+    out = geolink.harmonise(data, "gdp", kind="extensive", unit="city").data.set_index("adcode")["gdp"]
+    assert out["220300"] == pytest.approx(500.0) and out["220100"] == pytest.approx(5000.0 + 100.0)
+
+
+def test_a_prefecture_of_that_year_is_not_read_as_todays_county_of_that_name():
+    """巢湖市 was a prefecture-level city 1999–2010; today 巢湖市 is a county-level city of 合肥."""
+    data = pd.DataFrame({"city": ["巢湖市", "合肥市"], "gdp": [1.0, 2.0]})
+    with pytest.warns(UserWarning, match="1 of 2 rows not joined"):
+        gdf = geolink.join(data, year=2005)
+    rows = gdf.attrs["join_report"].rows.set_index("input")
+    assert rows.loc["巢湖市", "outcome"] == "unmatched" and rows.loc["巢湖市", "status"] == "historical"
+    assert gdf.loc["340100", "gdp"] == 2.0
+
+
+@pytest.mark.parametrize(
+    "years, match",
+    [
+        ([True, False], r"2 row\(s\) where the time column 'year' is not an integer year"),
+        ([1985, 2000], r"1 row\(s\) where the year in 'year' is before the division history, which covers 1990–2024"),
+        ([2000.5, 2000], r"1 row\(s\) where the time column 'year' is not an integer year"),
+    ],
+)
+def test_harmonise_refuses_years_that_are_not_years_of_the_history(years, match):
+    data = pd.DataFrame({"city": ["济南市", "莱芜市"], "year": years, "gdp": [1.0, 2.0]})
+    with pytest.raises(ValueError, match=match):
+        geolink.harmonise(data, "gdp", kind="extensive", unit="city")

@@ -371,3 +371,14 @@ def test_sort_keys_give_back_every_value_with_its_group():
             assert sorted(zip(v[b], c[b], wt[b], strict=True)) == sorted(
                 zip(y[b] + 0.0, codes, w[b], strict=True)  # + 0.0: −0.0 comes back as 0.0
             )
+
+
+def test_missing_weight_raises_or_is_dropped_with_dropna():
+    df = pd.DataFrame({"adcode": ["440100", "440300", "440600", "440400"], "v": [1.0, 2, 3, 4],
+                       "pop": [1, np.nan, 2, 3]})
+    with pytest.raises(ValueError, match=r"1 row\(s\) where the weight 'pop' is missing \(pass dropna=True.*'440300'"):
+        dagum_gini(df, "v", weight="pop", group="gba")
+    res = dagum_gini(df, "v", weight="pop", group="gba", dropna=True)
+    assert res.dropped[["adcode", "reason"]].values.tolist() == [["440300", "pop is missing"]]
+    expected = dagum_gini(df.drop(index=1), "v", weight="pop", group="gba").summary["G"].iloc[0]
+    assert res.summary["G"].iloc[0] == pytest.approx(expected, abs=1e-15)

@@ -115,3 +115,16 @@ def test_bad_input():
         theil(df, "nope")
     with pytest.raises(KeyError, match=r"group='gg' is neither a column of the data \(\['adcode', 'y', 'g'\]\) nor an agglomeration id"):
         theil(df, "y", group="gg")
+
+
+def test_missing_weight_raises_or_is_dropped_with_dropna():
+    df = pd.DataFrame({"adcode": ["440100", "440300", "440600", "440400"], "v": [1.0, 2, 3, 4],
+                       "pop": [1, np.nan, 2, 3]})
+    with pytest.raises(ValueError, match=r"1 row\(s\) where the weight 'pop' is missing \(pass dropna=True.*'440300'"):
+        geolink.theil(df, "v", weight="pop", group="gba")
+    res = geolink.theil(df, "v", weight="pop", group="gba", dropna=True)
+    assert res.dropped[["adcode", "reason"]].values.tolist() == [["440300", "pop is missing"]]
+    kept = df.drop(index=1)
+    assert res.summary["T"].iloc[0] == pytest.approx(geolink.theil(kept, "v", weight="pop", group="gba").summary["T"].iloc[0], abs=1e-15)
+    with pytest.raises(ValueError, match="the weight 'pop' is not a positive finite number"):
+        geolink.theil(df.assign(pop=[1, 0, 2, np.nan]), "v", weight="pop", group="gba", dropna=True)

@@ -25,6 +25,14 @@ def _dense_km(codes) -> np.ndarray:
     return d
 
 
+def _chord(codes) -> np.ndarray:
+    """Straight-line distances between the centroids on the unit sphere (what a KD-tree ranks by)."""
+    c = _centroids("display").loc[codes]
+    lon, lat = np.radians(c["lon"].to_numpy()), np.radians(c["lat"].to_numpy())
+    xyz = np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    return np.linalg.norm(xyz[:, None, :] - xyz[None, :, :], axis=2) + np.diag(np.full(len(codes), np.inf))
+
+
 def test_queen_reports_islands_and_hainan():
     with pytest.warns(UserWarning, match=r"2 unit\(s\) without a neighbour: 460300 三沙市, 710000 台湾省.*460100 海口市"):
         g = spatial_weights("queen")
@@ -57,9 +65,11 @@ def test_knn_is_geodesic_nearest():
     codes = list(g.unique_ids)
     d = _dense_km(codes)
     np.fill_diagonal(d, np.inf)
-    for code in ("440100", "650100", "230100", "460200"):
-        i = codes.index(code)
-        assert set(g[code].index) == {codes[j] for j in np.argsort(d[i])[:4]}
+    differ = 0
+    for i, code in enumerate(codes):  # every unit: its 4 nearest by geodesic km (no ties among the 4th)
+        assert set(g[code].index) == {codes[j] for j in np.argsort(d[i])[:4]}, code
+        differ += set(g[code].index) != {codes[j] for j in np.argsort(_chord(codes)[i])[:4]}
+    assert differ == 5  # units whose 4th neighbour on the sphere (chord) is not their geodesic 4th
 
 
 def test_distance_band_and_inverse_distance():
