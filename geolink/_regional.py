@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 import pandas as pd
 
@@ -88,6 +90,15 @@ def periods(frame: pd.DataFrame):
     if frame["time"].isna().all():
         return [(None, frame)]
     return list(frame.groupby("time", sort=True))
+
+
+def period_rng(seed: int | None, at) -> np.random.Generator:
+    """The random generator of one period: drawn from ``seed`` and the period's label, so that a
+    period's permutations or resamples do not depend on which other periods the data hold (one
+    period without a label, ``at=None``, uses ``seed`` itself; ``seed=None``: fresh entropy)."""
+    if seed is None or at is None:
+        return np.random.default_rng(seed)
+    return np.random.default_rng([seed, zlib.crc32(str(at).encode())])
 
 
 def named(table: pd.DataFrame, unit: str | None, time: str | None) -> pd.DataFrame:

@@ -9,7 +9,8 @@ computed by ``esda.Moran`` on row-standardised weights, with the analytical
 normal approximation (two-sided), and random-permutation inference as esda
 defines it: pseudo p = (1 + #{I_perm ≥ I}) / (1 + permutations) for I above
 its permutation mean (the other tail below it) — the permutations drawn at
-once from a seeded numpy Generator.
+once from a seeded numpy Generator, one per period (from the seed and the
+period's label: a year's p-values do not depend on the other years in the data).
 
 Local Moran (Anselin 1995, "Local indicators of spatial association —
 LISA")::
@@ -33,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from geolink._checks import concat_dropped
-from geolink._regional import named, panel, periods
+from geolink._regional import named, panel, period_rng, periods
 from geolink.weights import as_graph, graph_for, isolated
 
 QUADRANTS = ("HH", "LH", "LL", "HL")  # esda's q codes 1..4
@@ -172,7 +173,7 @@ def moran(
         ``'knn'``, …) built on the data's units with islands linked to
         their nearest unit (reported in ``notes``).
     permutations : random permutations for the pseudo p-value (0: none).
-    seed : seed of the permutations.
+    seed : seed of the permutations (each period draws from the seed and its label).
     dropna : drop rows with a missing value (listed in ``dropped``) instead of raising.
 
     Returns
@@ -194,7 +195,6 @@ def moran(
     _check_permutations(permutations)
     frame, dropped = panel(data, value, unit=unit, time=time, dropna=dropna)
     frame, full, notes = graph_for(frame, weights)
-    rng = np.random.default_rng(seed)
     rows = []
     for at, part in periods(frame):
         y = part.set_index("unit")["value"]
@@ -204,7 +204,7 @@ def moran(
             warnings.simplefilter("ignore", RuntimeWarning)  # esda's randomisation moments for tiny n
             m = esda.Moran(y.reindex(graph.unique_ids).to_numpy(), graph, permutations=0)
         row = {"time": at, "n": int(m.n), "I": m.I, "EI": m.EI, "z_norm": m.z_norm, "p_norm": m.p_norm}
-        z_sim, p_sim = _permutation_inference(m.z, graph, m.I, permutations, rng) if permutations else (np.nan, np.nan)
+        z_sim, p_sim = _permutation_inference(m.z, graph, m.I, permutations, period_rng(seed, at)) if permutations else (np.nan, np.nan)
         row.update(z_sim=z_sim, p_sim=p_sim, permutations=permutations)
         rows.append(row)
     summary = named(pd.DataFrame(rows), None, time)
@@ -378,7 +378,6 @@ def local_moran(
         raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
     frame, dropped = panel(data, value, unit=unit, time=time, dropna=dropna)
     frame, full, notes = graph_for(frame, weights)
-    rng = np.random.default_rng(seed)
     tables, summaries = [], []
     for at, part in periods(frame):
         y = part.set_index("unit")["value"]
@@ -391,7 +390,7 @@ def local_moran(
         Ii = z * lag / ((z @ z) / len(z))
         quadrant = np.select([(z > 0) & (lag > 0), (z <= 0) & (lag > 0), (z <= 0) & (lag <= 0)], ["HH", "LH", "LL"], "HL")
         quadrant = np.where(alone, None, quadrant)  # no neighbours: no quadrant
-        p = conditional_pvalues(z, graph, Ii, permutations, rng)
+        p = conditional_pvalues(z, graph, Ii, permutations, period_rng(seed, at))
         threshold = float(fdr_threshold(p, alpha)) if fdr else alpha
         significant = p <= threshold
         t = pd.DataFrame(

@@ -172,7 +172,7 @@ def cmd_gini(args) -> int:
         weight=args.weight,
         overlap=args.overlap,
         bootstrap=args.bootstrap,
-        seed=0,
+        seed=args.seed,
         dropna=args.dropna,
     )
     _print_table(result.summary)
@@ -213,7 +213,7 @@ def cmd_moran(args) -> int:
         args.weights, threshold_km=args.threshold_km, link_islands=True)
     table = geolink.read_table(args.table)
     common = {"unit": args.unit, "time": args.time, "weights": weights, "permutations": args.permutations,
-              "seed": 0, "dropna": args.dropna}
+              "seed": args.seed, "dropna": args.dropna}
     with warnings.catch_warnings():  # units left without a neighbour: in the result's notes, printed once
         warnings.filterwarnings("ignore", message=r".* without a neighbour among the units used")
         result = geolink.moran(table, args.value, **common)
@@ -241,7 +241,7 @@ def cmd_moran(args) -> int:
 def cmd_theil(args) -> int:
     table = geolink.read_table(args.table)
     result = geolink.theil(table, args.value, group=args.group, unit=args.unit, time=args.time, weight=args.weight,
-                           overlap=args.overlap, bootstrap=args.bootstrap, seed=0, dropna=args.dropna)
+                           overlap=args.overlap, bootstrap=args.bootstrap, seed=args.seed, dropna=args.dropna)
     _print_table(result.summary)
     _report_dropped(args, result)
     return 0
@@ -415,6 +415,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--time", help="time column: one decomposition per value (e.g. year)")
     p.add_argument("--weight", help="column of positive weights (e.g. population)")
     p.add_argument("--bootstrap", type=int, default=0, help="bootstrap replicates for intervals")
+    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
     p.add_argument("--dropna", action="store_true", help="leave rows with a missing value out")
     p.add_argument("-o", "--output", help="write the tables to this .gpkg")
     p.set_defaults(func=cmd_gini)
@@ -426,7 +427,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--time", help="time column: one result per value")
     p.add_argument("--weights", default="queen", choices=["queen", "rook", "knn", "distance_band", "inverse_distance"])
     p.add_argument("--threshold-km", type=float, help="radius of --weights distance_band (or a cut-off of inverse_distance), km")
-    p.add_argument("--permutations", type=int, default=999, help="permutations for the pseudo p-values (seed 0)")
+    p.add_argument("--permutations", type=int, default=999, help="permutations for the pseudo p-values")
+    p.add_argument("--seed", type=int, default=0, help="seed of the permutations (default 0)")
     p.add_argument("--fdr", action="store_true", help="LISA significance by false discovery rate")
     p.add_argument("--dropna", action="store_true", help="leave rows with a missing value out")
     p.add_argument("-o", "--output", help="LISA cluster map .png / .html, or a .gpkg layer")
@@ -441,8 +443,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--overlap", default="first", choices=["raise", "first", "prefer_full", "drop"])
     p.add_argument("--time", help="time column")
     p.add_argument("--weight", help="column of positive weights (e.g. population)")
-    p.add_argument("--bootstrap", type=int, default=0)
-    p.add_argument("--dropna", action="store_true")
+    p.add_argument("--bootstrap", type=int, default=0, help="bootstrap replicates for intervals")
+    p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    p.add_argument("--dropna", action="store_true", help="leave rows with a missing value out")
     p.set_defaults(func=cmd_theil)
 
     p = sub.add_parser("markov", help="Markov transition probabilities between quantile classes")

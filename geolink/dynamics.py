@@ -204,18 +204,28 @@ def _classes(wide: pd.DataFrame, k: int, bins) -> tuple[np.ndarray, list[str]]:
             raise ValueError(f"k must be an integer ≥ 2, got {k!r}")
         if k > len(wide):
             raise ValueError(f"k={k} quantile classes need at least {k} units; the panel has {len(wide)} (use a smaller k)")
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", UserWarning)
-            try:
-                ids = np.column_stack([mc.Quantiles(wide[c].to_numpy(), k=k).yb for c in wide.columns])
-            except UserWarning as err:
-                raise ValueError(f"quantile classes: {err} (too many ties for k={k}; use a smaller k or bins=)") from None
-        return ids, [f"Q{i + 1}" for i in range(k)]
+        return _quantile_ids(wide.to_numpy(), k, "k", "bins="), [f"Q{i + 1}" for i in range(k)]
     bounds = np.asarray(bins, float)
     if bounds.ndim != 1 or len(bounds) < 1 or not np.all(np.diff(bounds) > 0):
         raise ValueError(f"bins must be increasing class upper bounds, got {bins!r}")
     ids = mc.UserDefined(wide.to_numpy().ravel(), [*bounds, np.inf]).yb.reshape(wide.shape)
     return ids, _bin_labels(bounds)
+
+
+def _quantile_ids(values: np.ndarray, k: int, name: str, other: str) -> np.ndarray:
+    """Quantile class (0..k−1) of each value within its column (period); ``ValueError`` when ties
+    leave fewer than ``k`` classes in a period (mapclassify would quietly merge them).  ``name``:
+    the option setting ``k``, ``other``: the option to use instead, both for the message."""
+    import mapclassify as mc
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        try:
+            return np.column_stack([mc.Quantiles(values[:, t], k=k).yb for t in range(values.shape[1])])
+        except UserWarning as err:
+            raise ValueError(
+                f"quantile classes: {err} (too many ties for {name}={k}; use a smaller {name} or {other})"
+            ) from None
 
 
 def _bin_labels(bounds) -> list[str]:
@@ -509,7 +519,7 @@ def spatial_markov(
         m = k if m is None else m
         if not (isinstance(m, (int, np.integer)) and m >= 2):
             raise ValueError(f"m must be an integer ≥ 2, got {m!r}")
-        lag_ids = np.column_stack([mc.Quantiles(lag[:, t], k=m).yb for t in range(lag.shape[1])])
+        lag_ids = _quantile_ids(lag, m, "m", "lag_bins=")
         lag_labels = [f"lag Q{i + 1}" for i in range(m)]
     else:
         lag_bins = bins if lag_bins is None else lag_bins

@@ -43,6 +43,7 @@ from geolink._checks import (
     require_labels,
     require_rows,
 )
+from geolink._regional import period_rng
 from geolink.agglomerations import group_labels
 
 _BLOCK = 1 << 19  # elements of one (B, k + 2, L) block of running weights (a few MB, reused)
@@ -402,7 +403,7 @@ def dagum_gini(
         computed at once; ``summary`` gains ``G_lo, G_hi, G_w_lo, …`` and
         ``within`` gains ``G_jj_lo, G_jj_hi``: percentile intervals at ``level`` %.
     level : interval level in % (95 for a 95 % interval; a fraction such as 0.95 is refused).
-    seed : random seed of the bootstrap.
+    seed : random seed of the bootstrap (each period draws from the seed and its label).
     dropna : leave rows with a missing value out (listed in ``dropped``) instead of raising.
 
     Returns
@@ -449,7 +450,6 @@ def dagum_gini(
     if weight:
         frame, no_weight = positive_weights(frame, weight, dropna=dropna, show=show)
         missing_rows = concat_dropped(missing_rows, no_weight)
-    rng = np.random.default_rng(seed)
     parts = [(None, frame)] if time is None else frame.groupby(time, sort=True)
     tag = (lambda at: {}) if time is None else (lambda at: {time: at})
     summaries, withins, betweens, notes = [], [], [], []
@@ -464,7 +464,7 @@ def dagum_gini(
             warnings.warn(note, stacklevel=2)
             notes.append(note)
         if bootstrap:
-            intervals, gjj = _bootstrap(y, codes, w, k, bootstrap, rng, level)
+            intervals, gjj = _bootstrap(y, codes, w, k, bootstrap, period_rng(seed, at), level)
             summary.update(intervals)
             for j, row in enumerate(within):
                 row["G_jj_lo"], row["G_jj_hi"] = gjj[0, j], gjj[1, j]

@@ -25,7 +25,7 @@ import pandas as pd
 from scipy.special import xlogy
 
 from geolink._checks import check_interval_options, concat_dropped, positive_weights, reject
-from geolink._regional import attach_group, named, panel, periods, show
+from geolink._regional import attach_group, named, panel, period_rng, periods, show
 
 PARTS = ("T", "T_w", "T_b", "L", "L_w", "L_b")
 
@@ -137,7 +137,8 @@ def theil(
     bootstrap : replicates (0: none); units are resampled with replacement
         within each group (group sizes fixed, weights travel with their unit),
         all replicates at once; percentile intervals at ``level`` %.
-    level, seed : interval level in % (95, not 0.95), RNG seed.
+    level, seed : interval level in % (95, not 0.95), RNG seed (each period draws from the seed
+        and its label).
     overlap : how units in several groups of a registry grouping are assigned.
     dropna : drop rows with a missing value or group (listed in ``dropped``) instead of raising.
 
@@ -168,7 +169,6 @@ def theil(
         frame = frame.assign(group="all")
     else:
         frame, group_dropped = attach_group(frame, data, group, overlap=overlap, dropna=dropna, unit=unit)
-    rng = np.random.default_rng(seed)
     lo, hi = (100 - level) / 2, 100 - (100 - level) / 2
     notes, summaries, group_rows = [], [], []
     for at, part in periods(frame):
@@ -200,6 +200,7 @@ def theil(
         row.update(share_T_b=100 * row["T_b"] / row["T"] if row["T"] else np.nan,
                    share_L_b=100 * row["L_b"] / row["L"] if row["L"] else np.nan)
         if bootstrap:
+            rng = period_rng(seed, at)
             idx = np.empty((bootstrap, len(y)), dtype=np.intp)
             for j in range(k):
                 members = np.flatnonzero(codes == j)

@@ -165,3 +165,23 @@ def test_draws_tied_up_to_rounding_count_in_both_tails():
     stat = z * g.lag(z) / np.mean(z**2)
     p = conditional_pvalues(z, g, stat, 20000, np.random.default_rng(0))
     assert p[6] == pytest.approx(0.5, abs=0.01)
+
+
+def test_a_periods_permutations_do_not_depend_on_the_other_periods():
+    """The same seed gives a year the same pseudo p-values whether or not other years are in the data."""
+    from geolink.datasets import load
+
+    census = load("census")[["adcode", "year", "urbanisation_pct"]].dropna()
+    both = census[census["year"].isin([2010, 2020])]
+    only = census[census["year"] == 2020]
+    kw = {"time": "year", "weights": "queen", "permutations": 199, "seed": 3}
+    a = moran(both, "urbanisation_pct", **kw).summary.set_index("year")
+    b = moran(only, "urbanisation_pct", **kw).summary.set_index("year")
+    assert a.loc[2020, "z_sim"] == b.loc[2020, "z_sim"] and a.loc[2020, "p_sim"] == b.loc[2020, "p_sim"]
+    assert a.loc[2010, "z_sim"] != a.loc[2020, "z_sim"]
+    la = local_moran(both, "urbanisation_pct", **kw).table
+    lb = local_moran(only, "urbanisation_pct", **kw).table
+    pa = la[la["year"] == 2020].set_index("adcode")["p_sim"]
+    assert pa.equals(lb.set_index("adcode")["p_sim"].reindex(pa.index))
+    other = moran(only, "urbanisation_pct", **{**kw, "seed": 4}).summary
+    assert other.loc[0, "z_sim"] != b.loc[2020, "z_sim"]

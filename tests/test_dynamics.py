@@ -462,3 +462,19 @@ def test_conditional_steady_states_by_hand():
         "L3: some classes have no transition; no steady state (NaN)",
         "L4: the chain has 2 closed sets of classes; no unique steady state (NaN)",
     ]
+
+
+def test_spatial_markov_refuses_lag_classes_that_ties_merge():
+    """A star graph gives every unit but the centre the same lag: 3 lag quantiles cannot be formed."""
+    from libpysal.graph import Graph
+
+    gba = geolink.agglomeration_groups("gba")["adcode"].tolist()
+    centre, others = gba[0], gba[1:]
+    star = Graph.from_arrays([centre] * 10 + others, others + [centre] * 10, np.ones(20))
+    rng = np.random.default_rng(1)
+    data = pd.DataFrame([{"adcode": u, "year": t, "v": rng.random()} for t in (2000, 2010, 2020) for u in gba])
+    with pytest.raises(ValueError, match=r"Not enough unique values in array to form 3 classes.*too many ties for "
+                       r"m=3; use a smaller m or lag_bins="):
+        spatial_markov(data, "v", k=2, weights=star, m=3)
+    res = spatial_markov(data, "v", bins=[0.5], weights=star, lag_bins=[0.5])  # fixed bounds need no spread
+    assert res.lag_labels == ["lag ≤ 0.5", "lag > 0.5"] and res.transitions["count"].sum() == 22

@@ -382,3 +382,11 @@ def test_missing_weight_raises_or_is_dropped_with_dropna():
     assert res.dropped[["adcode", "reason"]].values.tolist() == [["440300", "pop is missing"]]
     expected = dagum_gini(df.drop(index=1), "v", weight="pop", group="gba").summary["G"].iloc[0]
     assert res.summary["G"].iloc[0] == pytest.approx(expected, abs=1e-15)
+
+
+def test_a_periods_bootstrap_does_not_depend_on_the_other_periods():
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"v": rng.lognormal(size=60), "g": np.tile(list("abc"), 20), "year": np.repeat([2010, 2020], 30)})
+    both = dagum_gini(df, "v", group="g", time="year", bootstrap=50, seed=1).summary.set_index("year")
+    only = dagum_gini(df[df["year"] == 2020], "v", group="g", time="year", bootstrap=50, seed=1).summary.set_index("year")
+    assert both.loc[2020, "G_lo"] == only.loc[2020, "G_lo"] and both.loc[2020, "G_hi"] == only.loc[2020, "G_hi"]
