@@ -144,6 +144,7 @@ def cmd_map(args) -> int:
     common = {
         "classes": _classes(args, gdf[args.value]),
         "title": args.title,
+        "value_unit": args.value_unit,
         "outlines": args.agglomeration,
         "context": context,
     }
@@ -151,9 +152,7 @@ def cmd_map(args) -> int:
         _save(geolink.web_map(gdf, args.value, **common), out)
     else:
         labels = "name_short" if args.labels else None
-        fig = geolink.choropleth(
-            gdf, args.value, value_unit=args.value_unit, source=args.source, labels=labels, **common
-        )
+        fig = geolink.choropleth(gdf, args.value, source=args.source, labels=labels, **common)
         _save(fig, out, args.dpi)
     print(f"wrote {out}")
     return 0

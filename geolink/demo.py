@@ -320,8 +320,8 @@ def _web_map(report: _Report, gdf, classes) -> None:
         "Interactive map of the urbanisation rate 2020 with the eight agglomerations (works offline: Leaflet "
         "inlined, no tiles); hover a unit for its name, value and rank.",
         CENSUS_SOURCE,
-        classes=classes["urbanisation_pct"], outlines="eight", title="城镇化率 Urbanisation 2020 (%)",
-        tooltip=("name", "name_en", "population"),
+        classes=classes["urbanisation_pct"], outlines="eight", title="城镇化率 Urbanisation 2020",
+        value_unit="%", tooltip=("name", "name_en", "population"),
     )
 
 

@@ -55,18 +55,26 @@ _SIDECARS = ("-journal", "-wal", "-shm")
 
 
 def sanitise_names(names) -> dict[str, str]:
-    """Original column name → ASCII field name (pinyin for Chinese, ``[a-z0-9_]``, ≤ 63, unique)."""
+    """Original column name → ASCII field name (pinyin for Chinese, ``[a-z0-9_]``, ≤ 63, unique).
+
+    A name that is already a valid field keeps it; a derived name that would clash with it (人口
+    beside ``renkou``) gets a suffix instead.
+
+    Examples
+    --------
+    >>> from geolink.gpkg import sanitise_names
+    >>> sanitise_names(["人口", "renkou", "GDP (亿元)"])
+    {'人口': 'renkou_2', 'renkou': 'renkou', 'GDP (亿元)': 'gdp_yiyuan'}
+    """
+    names = list(names)
+    wanted = {name: _field(name) for name in names}
+    used = {f for name, f in wanted.items() if f == name and f not in ("fid", "geom")}  # the user's own fields
     out: dict[str, str] = {}
-    used: set[str] = set()
     for name in names:
-        text = unicodedata.normalize("NFKC", str(name))
-        segments = re.split(r"([\u3400-\u9fff]+)", text)
-        parts = [_pinyin(seg) if re.match(r"[\u3400-\u9fff]", seg) else seg for seg in segments]
-        ascii_ = "_".join(p for p in parts if p).encode("ascii", "ignore").decode()
-        field = re.sub(r"[^0-9a-zA-Z]+", "_", ascii_).strip("_").lower() or "field"
-        if field[0].isdigit():
-            field = "f_" + field
-        field = field[:MAX_FIELD]
+        field = wanted[name]
+        if field == name and field in used and field not in out.values():
+            out[name] = field
+            continue
         base, n = field, 2
         while field in used or field == "fid" or field == "geom":
             suffix = f"_{n}"
@@ -74,6 +82,18 @@ def sanitise_names(names) -> dict[str, str]:
         used.add(field)
         out[name] = field
     return out
+
+
+def _field(name) -> str:
+    """ASCII field name of one column name: pinyin for Chinese, ``[a-z0-9_]``, ≤ 63 characters."""
+    text = unicodedata.normalize("NFKC", str(name))
+    segments = re.split(r"([\u3400-\u9fff]+)", text)
+    parts = [_pinyin(seg) if re.match(r"[\u3400-\u9fff]", seg) else seg for seg in segments]
+    ascii_ = "_".join(p for p in parts if p).encode("ascii", "ignore").decode()
+    field = re.sub(r"[^0-9a-zA-Z]+", "_", ascii_).strip("_").lower() or "field"
+    if field[0].isdigit():
+        field = "f_" + field
+    return field[:MAX_FIELD]
 
 
 def _pinyin(chinese: str) -> str:

@@ -76,6 +76,12 @@ _NOW = 9999  # last year of the entries of today's units
 _PART = "urban districts (市辖区) only — a part of the prefecture, values do not cover all of it"
 
 
+#: footnote marks of yearbook tables around a Chinese name (after NFKC: ① → 1, ² → 2, （1） → (1), ＊ → *)
+_FOOTNOTE = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?:[*#†‡§△▲☆★※]+|\(\d{1,2}\)|\[\d{1,2}\]|\d{1,2}\)?)$|^[*#†‡§△▲☆★※]+(?=[\u4e00-\u9fff])"
+)
+
+
 def normalise(text) -> str:
     """Canonical form of a name for matching.
 
@@ -90,6 +96,19 @@ def normalise(text) -> str:
         s = re.sub(r"['’\-_.,]", "", s.lower())
         s = _ASCII_SUFFIX.sub("", s) or s
     return s
+
+
+def name_key(text) -> str:
+    """:func:`normalise`, without a yearbook's footnote mark around a Chinese name
+    (``深圳市*``, ``深圳市①``, ``深圳市（1）``, ``北京市[1]`` → ``深圳市``/``北京市``).
+
+    Examples
+    --------
+    >>> from geolink.names import name_key
+    >>> name_key("深圳市①"), name_key("＊番禺区"), name_key("Guangzhou Shi")
+    ('深圳市', '番禺区', 'guangzhou')
+    """
+    return _FOOTNOTE.sub("", normalise(text))
 
 
 def parse_code(value) -> tuple[str | None, str]:
@@ -476,6 +495,13 @@ def resolve_one(raw, year: int | None, suggest: bool = True) -> dict:
         out["note"] = problem
         return out
     key = code or normalise(raw)
+    bare = None if code else _FOOTNOTE.sub("", key)  # name_key
+    if bare and bare != key:  # 深圳市* / 深圳市① / 深圳市（1）: a yearbook's footnote mark, not part of the name
+        res = resolve_one(bare, year, suggest)
+        mark = key[len(bare):] if key.startswith(bare) else key[: len(key) - len(bare)]
+        status = "alias" if res["status"] == "exact" else res["status"]
+        note = "; ".join(filter(None, [f"footnote mark {mark!r} removed", res["note"]]))
+        return {**res, "input": raw, "status": status, "note": note}
     if key in SUBTOTALS:
         out.update(note=f"subtotal row ({key})", subtotal=True)
         return out

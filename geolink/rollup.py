@@ -40,7 +40,7 @@ import pandas as pd
 
 from geolink._paths import bundled
 from geolink.boundaries import prefectures
-from geolink.names import counties, normalise, resolve_names
+from geolink.names import counties, name_key, normalise, resolve_names
 from geolink.tables import PROVINCE_PREFIXES as _PROVINCES
 
 LEVELS = ("auto", "prefecture", "county")
@@ -156,7 +156,7 @@ def _name_columns(frame: pd.DataFrame, key: str, codes: str | None) -> tuple[str
     if not texts:
         return None, None
     _, by_name = _county_lookup()
-    in_list = {c: frame[c].dropna().astype(str).map(normalise).isin(by_name).sum() for c in texts}
+    in_list = {c: frame[c].dropna().astype(str).map(name_key).isin(by_name).sum() for c in texts}
     own = max(texts, key=lambda c: (in_list[c], c == key, frame[c].nunique()))
     parent, best = None, 0.5
     for c in texts:
@@ -244,7 +244,7 @@ def classify(frame: pd.DataFrame, key: str, *, year: int | None = None) -> pd.Da
                     "unknown", f"code {code}: its prefecture {p}: {r['note']}")  # fmt: skip
         elif own_res is not None and name.strip():
             r = own_res[i]
-            norm = normalise(name)
+            norm = name_key(name)
             if r["subtotal"] or part_label:
                 if part_label or str(r["note"]).startswith("subtotal of part"):
                     level, unit, how = "part", context, f"subtotal of part ({name.strip()})"
@@ -530,7 +530,7 @@ def reassign(frame: pd.DataFrame, key: str, levels: pd.DataFrame, definitions: p
         if level == "unit":
             code = u
         elif code is None and own_col and isinstance(frame.at[i, own_col], str):
-            code = pairs.get((u, normalise(frame.at[i, own_col])))
+            code = pairs.get((u, name_key(frame.at[i, own_col])))
         d = county_defs.get(code)
         if d is None or d["statistical"] == u:
             continue

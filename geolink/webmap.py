@@ -365,6 +365,8 @@ def web_map(
     bins=None,
     cmap: str = "YlOrRd",
     title: str | None = None,
+    legend_title: str | None = None,
+    value_unit: str | None = None,
     outlines=None,
     tooltip: str | tuple = DEFAULT_TOOLTIP,
     context: gpd.GeoDataFrame | None = None,
@@ -383,7 +385,10 @@ def web_map(
     categories : for a categorical column (e.g. LISA clusters) instead of classes: value →
         ``(colour, label)`` (a matplotlib colour: ``'#d7191c'``, ``'red'``); every value must
         have a category; the tooltip shows the label.
-    title : layer and legend title (default: the column name).
+    title : the layer's name in the layer control (default: the column name).
+    legend_title : legend heading (default: ``title``, else the column name); ``value_unit``
+        (e.g. ``'%'``, ``'万人'``) is added to it in parentheses and to the value's name in the
+        tooltip, as in :func:`geolink.choropleth`.
     outlines : agglomeration id(s) or grouping, or a GeoDataFrame of outlines (a toggleable layer).
     tooltip : column(s) shown on hover besides the value and its rank (1 = highest); by default
         ``name`` and ``name_en`` where the data have them, any other column must exist.
@@ -422,6 +427,8 @@ def web_map(
     _check_inputs(data, value, context=context, outlines=outlines, classes=classes, categories=categories,
                   asset_base_url=asset_base_url)
     extra = _tooltip_columns(data, value, tooltip)
+    unit_text = "" if value_unit is None else f" ({value_unit})"
+    heading = f"{legend_title or title or value}{unit_text}"
     shift = tiles == "amap"
     wgs = data.to_crs("EPSG:4326")
     wgs = _drawable(wgs)
@@ -430,7 +437,7 @@ def web_map(
     if categories is not None:
         colors, entries, labels = _category_colors(wgs[value], categories)
         shown = [labels[v][1] if not _missing(v) else "" for v in wgs[value]]
-        rows = [*((c, _texts(wgs[c])) for c in extra), (value, shown)]
+        rows = [*((c, _texts(wgs[c])) for c in extra), (f"{value}{unit_text}", shown)]
     else:
         classes = classes or classify(data[value], scheme, k=k, bins=bins, cmap=cmap)
         colors, entries = classes.colors_of(wgs[value]), _class_entries(classes, wgs[value])
@@ -438,7 +445,7 @@ def web_map(
         rank = numbers.rank(ascending=False, method="min")
         rows = [
             *((c, _texts(wgs[c])) for c in extra),
-            (value, ["" if np.isnan(v) else format_number(v) for v in numbers]),
+            (f"{value}{unit_text}", ["" if np.isnan(v) else format_number(v) for v in numbers]),
             ("rank", ["" if np.isnan(r) else str(int(r)) for r in rank]),
         ]
     props, tip = _tooltip(rows)
@@ -450,7 +457,7 @@ def web_map(
     )
     _add_assets(fmap, self_contained, asset_base_url)
     # every text the page shows (titles, legend, tooltip names and values), for the embedded font
-    shown = [title or value, *_add_tiles(fmap, tiles), *(label for _, label, _ in entries)]
+    shown = [title or value, heading, *_add_tiles(fmap, tiles), *(label for _, label, _ in entries)]
     shown += [str(name) for name, _ in rows] + [t for _, texts in rows for t in texts]
     if context is not None:
         ctx = _to_display(display_simplified(context.to_crs("EPSG:4326"), simplify), shift)
@@ -479,7 +486,7 @@ def web_map(
     if is_national(data if context is None else context):
         shown += _add_lines(fmap, _to_display(maritime_line(), shift), "南海 maritime boundary", "#555555", 1.5)
     _add_font(fmap, [str(t) for t in shown])
-    fmap.get_root().html.add_child(_Verbatim(_legend(entries, str(title or value))))
+    fmap.get_root().html.add_child(_Verbatim(_legend(entries, heading)))
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap

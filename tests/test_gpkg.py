@@ -468,3 +468,11 @@ def test_to_gpkg_leaves_the_users_gdal_sqlite_setting_alone(tmp_path):
         finally:
             pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": None})
     assert pyogrio.read_dataframe(tmp_path / "gba.gpkg", layer="gba")["adcode"].tolist() == units["adcode"].tolist()
+
+
+def test_a_users_ascii_field_keeps_its_name_beside_a_chinese_column_of_the_same_pinyin():
+    from geolink.gpkg import sanitise_names
+
+    assert sanitise_names(["人口", "renkou"]) == {"人口": "renkou_2", "renkou": "renkou"}
+    assert sanitise_names(["renkou", "人口"]) == {"renkou": "renkou", "人口": "renkou_2"}
+    assert sanitise_names(["x y", "x_y", "fid"]) == {"x y": "x_y_2", "x_y": "x_y", "fid": "fid_2"}

@@ -444,3 +444,13 @@ def test_web_map_geojson_is_geopandas_geojson():
     assert json.dumps(_feature_collection({}, geoms)) == json.dumps(ref)
     national = geolink.prefectures().geometry.values
     assert json.dumps(_feature_collection({}, national)) == json.dumps(gpd.GeoSeries(national).to_frame().to_geo_dict())
+
+
+def test_web_map_legend_title_and_value_unit(gba):
+    html = geolink.web_map(gba, "value", title="城镇化率 2020", legend_title="城镇化率", value_unit="%").get_root().render()
+    legend = html[html.index('id="geolink-legend"'):]
+    assert legend.split("</b>")[0].endswith("<b>城镇化率 (%)")
+    assert '"value (%)"' in html  # the tooltip names the value with its unit
+    assert json.dumps("城镇化率 2020") in html  # the layer keeps its title in the layer control
+    plain = geolink.web_map(gba, "value", title="城镇化率 2020").get_root().render()
+    assert plain[plain.index('id="geolink-legend"'):].split("</b>")[0].endswith("<b>城镇化率 2020")

@@ -222,3 +222,29 @@ def test_year_is_checked(year, message):
 
 def test_a_year_after_the_history_takes_todays_units():
     assert geolink.resolve_names(["广州"], year=2026.0).loc[0, "adcode"] == "440100"
+
+
+@pytest.mark.parametrize(
+    "given, mark",
+    [("深圳市*", "*"), ("深圳市＊", "*"), ("深圳市①", "1"), ("深圳市（1）", "(1)"), ("深圳市1)", "1)"),
+     ("深圳市²", "2"), ("深圳市[3]", "[3]"), ("*深圳市", "*"), ("深圳市※", "※")],
+)
+def test_footnote_marks_of_yearbook_names_are_removed_and_said(given, mark):
+    row = geolink.resolve_names([given]).iloc[0]
+    assert (row["adcode"], row["status"]) == ("440300", "alias")
+    assert row["note"] == f"footnote mark {mark!r} removed"
+
+
+def test_footnote_marks_are_removed_only_around_chinese_names():
+    res = geolink.resolve_names(["合计*", "番禺区*", "深圳市注", "Shenzhen*"])
+    assert bool(res.loc[0, "subtotal"]) and res.loc[0, "note"] == "footnote mark '*' removed; subtotal row (合计)"
+    assert pd.isna(res.loc[1, "adcode"]) and "county-level unit 番禺区 (440113) of 广州市" in res.loc[1, "note"]
+    assert res["status"].tolist()[2:] == ["unmatched", "unmatched"]  # 注 is text; Latin names keep their marks
+    assert geolink.resolve_names(["440300"]).loc[0, "status"] == "exact"  # codes are not names
+
+
+def test_county_rows_with_footnote_marks_roll_up():
+    t = pd.DataFrame({"地区": ["广州市*", "荔湾区", "越秀区①", "深圳市（1）", "福田区"], "pop": [10, 4, 6, 5, 5]})
+    gdf = geolink.join(t, unit="地区", level="county", year=2020, how="inner")
+    assert gdf["pop"].to_dict() == {"440100": 10, "440300": 5}
+    assert gdf.attrs["join_report"].rows["outcome"].tolist() == ["checked", "rolled_up", "rolled_up", "checked", "rolled_up"]
