@@ -545,7 +545,9 @@ def resolve_one(raw, year: int | None, suggest: bool = True) -> dict:
     if provinces:
         out.update(note=f"a province ({provinces[0]['note']}), not a prefecture-level unit", subtotal=True)
         return out
-    out["note"] = "; ".join(dict.fromkeys(_note(e) for e in county[:3]))
+    notes = list(dict.fromkeys(_note(e) for e in county))
+    more = f"; {len(notes) - 3} more of that name" if len(notes) > 3 else ""
+    out["note"] = "; ".join(notes[:3]) + more
     return out
 
 

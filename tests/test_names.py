@@ -248,3 +248,8 @@ def test_county_rows_with_footnote_marks_roll_up():
     gdf = geolink.join(t, unit="地区", level="county", year=2020, how="inner")
     assert gdf["pop"].to_dict() == {"440100": 10, "440300": 5}
     assert gdf.attrs["join_report"].rows["outcome"].tolist() == ["checked", "rolled_up", "rolled_up", "checked", "rolled_up"]
+
+
+def test_a_county_name_of_many_prefectures_says_how_many_more():
+    note = geolink.resolve_names(["鼓楼区"]).loc[0, "note"]  # 南京, 徐州, 福州, 开封
+    assert note.count("county-level unit 鼓楼区") == 3 and note.endswith("; 1 more of that name")
